@@ -1,0 +1,162 @@
+"""Column names and dtypes: the single source of truth for every output frame.
+
+Every public function casts its output through :data:`DTYPES` (see ``_frame.cast``), so
+results have the same dtypes on pandas 2.2 and pandas 3.
+"""
+
+from __future__ import annotations
+
+from typing import Final, Literal
+
+import pandas as pd
+import pyarrow as pa
+
+__all__ = [
+    "CLAIM_STATUSES",
+    "DTYPES",
+    "FEATURES",
+    "FIGURE_COLUMNS",
+    "MATCHES",
+    "PLACE_COLUMNS",
+    "PLACE_STATUSES",
+    "QUALIFIERS",
+    "STRING",
+    "STRING_LIST",
+    "TIMELINE_COLUMNS",
+    "TIMELINE_STATUSES",
+    "UTC_US",
+    "Qualifier",
+]
+
+#: Missing is ``pd.NA`` (not pandas 3's NaN-based default ``str``).
+STRING: Final = pd.StringDtype("pyarrow")
+#: Timestamps: microseconds, UTC.
+UTC_US: Final = pd.DatetimeTZDtype(unit="us", tz="UTC")
+#: A list of strings per row, Arrow-backed (``claim_ids``).
+STRING_LIST: Final = pd.ArrowDtype(pa.list_(pa.string()))
+
+Qualifier = Literal[
+    "exact",
+    "at_least",
+    "more_than",
+    "at_most",
+    "fewer_than",
+    "about",
+    "nearly",
+    "range",
+    "vague",
+    "none",
+]
+
+#: Qualifier names of SPEC §2, in table order; the categories of ``qualifier``.
+QUALIFIERS: Final[tuple[str, ...]] = (
+    "exact",
+    "at_least",
+    "more_than",
+    "at_most",
+    "fewer_than",
+    "about",
+    "nearly",
+    "range",
+    "vague",
+    "none",
+)
+#: Timeline row statuses of SPEC §6, weakest first.
+TIMELINE_STATUSES: Final[tuple[str, ...]] = (
+    "single_source",
+    "consistent",
+    "revised",
+    "contested",
+)
+#: Row statuses of ``Reconciliation.claims``.
+CLAIM_STATUSES: Final[tuple[str, ...]] = ("accepted", "rejected")
+#: Place resolution statuses of SPEC §4.
+PLACE_STATUSES: Final[tuple[str, ...]] = ("resolved", "ambiguous", "unresolved")
+#: How a place name matched (SPEC §4).
+MATCHES: Final[tuple[str, ...]] = ("exact", "alias", "transliterated", "fuzzy")
+#: Gazetteer feature kinds, most specific first.
+FEATURES: Final[tuple[str, ...]] = ("city", "region", "country")
+
+#: Columns of ``parse_figures``.
+FIGURE_COLUMNS: Final[tuple[str, ...]] = ("low", "best", "high", "qualifier", "reason")
+#: Columns of ``resolve_places``.
+PLACE_COLUMNS: Final[tuple[str, ...]] = (
+    "place_id",
+    "place_name",
+    "feature",
+    "admin1",
+    "region_id",
+    "country",
+    "lat",
+    "lon",
+    "score",
+    "match",
+    "status",
+    "candidates",
+)
+#: Columns of ``Reconciliation.timeline``, in order (SPEC §7).
+TIMELINE_COLUMNS: Final[tuple[str, ...]] = (
+    "incident",
+    "place_id",
+    "place",
+    "country",
+    "category",
+    "subgroup",
+    "as_of",
+    "low",
+    "best",
+    "high",
+    "status",
+    "n_sources",
+    "sources",
+    "claim_ids",
+    "note",
+)
+
+#: The dtype of every named output column.
+DTYPES: Final[dict[str, object]] = {
+    # strings
+    "claim_id": STRING,
+    "source": STRING,
+    "place": STRING,
+    "place_text": STRING,
+    "incident": STRING,
+    "note": STRING,
+    "sources": STRING,
+    "country": STRING,
+    "reason": STRING,
+    "text": STRING,
+    "place_name": STRING,
+    "admin1": STRING,
+    "candidates": STRING,
+    "url": STRING,
+    "language": STRING,
+    "figure": STRING,
+    # categories
+    "category": "category",
+    "subgroup": "category",
+    "qualifier": pd.CategoricalDtype(list(QUALIFIERS)),
+    "match": pd.CategoricalDtype(list(MATCHES)),
+    "feature": pd.CategoricalDtype(list(FEATURES)),
+    # statuses: categories set per frame (timeline, claims, places)
+    "status": "category",
+    # integers
+    "low": "Int64",
+    "best": "Int64",
+    "high": "Int64",
+    "place_id": "Int64",
+    "region_id": "Int64",
+    "n_sources": "Int64",
+    # floats
+    "score": "Float64",
+    "lat": "Float64",
+    "lon": "Float64",
+    # times; an event_date is the UTC midnight that starts the day
+    "reported_at": UTC_US,
+    "as_of": UTC_US,
+    "event_date": UTC_US,
+    # lists
+    "claim_ids": STRING_LIST,
+    # booleans
+    "cumulative": "boolean",
+}
