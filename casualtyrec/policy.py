@@ -23,6 +23,10 @@ VAGUE_DEFAULTS: Final[Mapping[str, tuple[int, int, int | None]]] = {
     "scores of": (40, 40, 99),
     "hundreds of": (200, 200, 999),
     "thousands of": (2000, 2000, 9999),
+    # beyond SPEC §2, on the same pattern as "hundreds of"/"thousands of" (2 units to 10 - 1)
+    "tens of thousands of": (20_000, 20_000, 99_999),
+    "hundreds of thousands of": (200_000, 200_000, 999_999),
+    "millions of": (2_000_000, 2_000_000, 9_999_999),
     "many": (2, 2, None),
     "numerous": (2, 2, None),
     "a number of": (2, 2, None),
