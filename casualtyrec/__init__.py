@@ -11,7 +11,7 @@ Examples
 Figure(low=21, best=21, high=None, qualifier='at_least', text='at least 21')
 """
 
-from casualtyrec import errors, testing
+from casualtyrec import accessor, errors, testing
 from casualtyrec.errors import CasualtyrecError
 from casualtyrec.extract import extract, extract_many
 from casualtyrec.figures import Figure, parse_figure, parse_figures
@@ -28,6 +28,7 @@ __all__ = [
     "Gazetteer",
     "Policy",
     "Reconciliation",
+    "accessor",
     "errors",
     "extract",
     "extract_many",

@@ -147,6 +147,11 @@ DTYPES: Final[dict[str, object]] = {
     "place_id": "Int64",
     "region_id": "Int64",
     "n_sources": "Int64",
+    "sentence_start": "Int64",
+    "sentence_end": "Int64",
+    "figure_start": "Int64",
+    "figure_end": "Int64",
+    "document": "Int64",
     # floats
     "score": "Float64",
     "lat": "Float64",

@@ -43,6 +43,7 @@ _ENTITIES: dict[str, str] = {
     "dwellings": "dwelling",
     "houses": "house",
     "vehicles": "vehicle",
+    "households": "household",
 }
 _CATEGORIES: dict[str, str] = {
     name: _ENTITIES[name.split(".")[0]]
@@ -59,6 +60,12 @@ _CATEGORIES: dict[str, str] = {
         "dwellings.damaged",
         "houses.damaged",
         "vehicles.destroyed",
+        # beyond SPEC §1, needed by extraction (displacement and destruction reports)
+        "households.displaced",
+        "buildings.destroyed",
+        "dwellings.destroyed",
+        "houses.destroyed",
+        "vehicles.damaged",
     )
 }
 _SUBGROUPS: list[str] = [
@@ -85,7 +92,7 @@ def categories() -> tuple[str, ...]:
     --------
     >>> from casualtyrec.kinds import categories
     >>> categories()[:3]
-    ('buildings.damaged', 'drones.destroyed', 'drones.launched')
+    ('buildings.damaged', 'buildings.destroyed', 'drones.destroyed')
     """
     return tuple(sorted(_CATEGORIES))
 
