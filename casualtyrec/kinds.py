@@ -91,8 +91,8 @@ def categories() -> tuple[str, ...]:
     Examples
     --------
     >>> from casualtyrec.kinds import categories
-    >>> categories()[:3]
-    ('buildings.damaged', 'buildings.destroyed', 'drones.destroyed')
+    >>> "people.killed" in categories(), "drones.launched" in categories()
+    (True, True)
     """
     return tuple(sorted(_CATEGORIES))
 
@@ -103,8 +103,8 @@ def subgroups() -> tuple[str, ...]:
     Examples
     --------
     >>> from casualtyrec.kinds import subgroups
-    >>> subgroups()[:3]
-    ('all', 'children', 'women')
+    >>> subgroups()[0], "children" in subgroups()
+    ('all', True)
     """
     return tuple(_SUBGROUPS)
 

@@ -257,7 +257,7 @@ def test_extract_several_files_keeps_claim_ids_unique(run, tmp_path):
     assert set(claims["file"]) == {Path(f).name for f in files}
     assert claims["claim_id"].is_unique
     first = claims[claims["file"] == Path(files[0]).name]
-    assert set(first["document"]) == {"0"}  # CSV: columns outside DTYPES come back as text
+    assert set(first["document"]) == {0}  # `document` is in DTYPES (Int64): read back as such
 
 
 def test_extract_requires_reported_at(run, tmp_path):
