@@ -41,7 +41,7 @@ from casualtyrec._notes import lowered_note as _lowered_note
 from casualtyrec._notes import pieces as _pieces
 from casualtyrec._notes import side_note as _side_note
 from casualtyrec._notes import subgroup_note as _subgroup_note
-from casualtyrec._types import STRING, STRING_LIST, TIMELINE_STATUSES
+from casualtyrec._types import STRING, STRING_LIST, TIMELINE_COLUMNS, TIMELINE_STATUSES
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -53,21 +53,8 @@ if TYPE_CHECKING:
 
 __all__ = ["ROW_COLUMNS", "timeline_rows"]
 
-#: Columns of :func:`timeline_rows`.
-ROW_COLUMNS: Final = (
-    "incident",
-    "category",
-    "subgroup",
-    "as_of",
-    "low",
-    "best",
-    "high",
-    "status",
-    "n_sources",
-    "sources",
-    "claim_ids",
-    "note",
-)
+#: Columns of :func:`timeline_rows`: the timeline's, less the incident's place columns.
+ROW_COLUMNS: Final = tuple(c for c in TIMELINE_COLUMNS if c not in {"place_id", "place", "country"})
 #: Stands for "no upper bound" in int64 arithmetic.
 INF: Final = np.int64(2**62)
 #: Cells per (rows x sources) chunk: bounds the engine's working memory.
