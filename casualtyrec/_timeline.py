@@ -41,7 +41,7 @@ from casualtyrec._notes import lowered_note as _lowered_note
 from casualtyrec._notes import pieces as _pieces
 from casualtyrec._notes import side_note as _side_note
 from casualtyrec._notes import subgroup_note as _subgroup_note
-from casualtyrec._types import STRING, STRING_LIST, TIMELINE_COLUMNS, TIMELINE_STATUSES
+from casualtyrec._types import STRING, STRING_LIST, TIMELINE_COLUMNS, TIMELINE_STATUSES, labels
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -356,10 +356,10 @@ def timeline_rows(claims: pd.DataFrame, *, policy: Policy) -> pd.DataFrame:
         {
             "incident": pd.array(inc_names.take(pa.array(k_inc[rows.key])), dtype=STRING),
             "category": pd.Categorical.from_codes(
-                k_cat[rows.key], categories=pd.Index(cat_names.to_pylist(), dtype=STRING)
+                k_cat[rows.key], categories=labels(cat_names.to_pylist())
             ),
             "subgroup": pd.Categorical.from_codes(
-                k_sub[rows.key], categories=pd.Index(sub_names.to_pylist(), dtype=STRING)
+                k_sub[rows.key], categories=labels(sub_names.to_pylist())
             ),
             "as_of": pd.to_datetime(rows.t.view("datetime64[us]")).tz_localize("UTC"),
             "low": _int_column(rows.low),

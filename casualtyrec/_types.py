@@ -6,10 +6,14 @@ results have the same dtypes on pandas 2.2 and pandas 3.
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 import pandas as pd
 import pyarrow as pa
+from pandas.api.extensions import ExtensionDtype, register_extension_dtype
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = [
     "CLAIM_STATUSES",
@@ -26,6 +30,7 @@ __all__ = [
     "TIMELINE_STATUSES",
     "UTC_US",
     "Qualifier",
+    "labels",
 ]
 
 #: Missing is ``pd.NA`` (not pandas 3's NaN-based default ``str``).
@@ -34,6 +39,44 @@ STRING: Final = pd.StringDtype("pyarrow")
 UTC_US: Final = pd.DatetimeTZDtype(unit="us", tz="UTC")
 #: A list of strings per row, Arrow-backed (``claim_ids``).
 STRING_LIST: Final = pd.ArrowDtype(pa.list_(pa.string()))
+
+
+def labels(values: Iterable[str]) -> pd.Index:
+    """Return category labels in pandas' default string dtype.
+
+    Categorical columns (``category``, ``subgroup``) use these labels rather than
+    ``string[pyarrow]`` ones because ``DataFrame.to_parquet`` then ``pandas.read_parquet``
+    restores exactly this dtype, so a timeline round-trips through Parquet unchanged.
+    """
+    return pd.Index(list(values), dtype=str)
+
+
+@register_extension_dtype
+class _StringListAlias(ExtensionDtype):
+    """Teach ``pandas.api.types.pandas_dtype`` the name of :data:`STRING_LIST`.
+
+    pandas writes ``"list<item: string>[pyarrow]"`` into the Parquet metadata of an
+    ``ArrowDtype(list<string>)`` column but cannot parse that name back, so
+    ``pandas.read_parquet`` raised ``TypeError`` on any file holding ``claim_ids``. This
+    registry entry parses exactly that name into :data:`STRING_LIST`; it is never a column's
+    dtype itself.
+    """
+
+    name = "casualtyrec[string-list-alias]"
+    type = list
+
+    @classmethod
+    def construct_from_string(cls, string: str) -> Any:  # noqa: ANN401 - returns an ArrowDtype
+        """Return :data:`STRING_LIST` for its own name; refuse anything else."""
+        if string == str(STRING_LIST):
+            return STRING_LIST
+        raise TypeError(f"Cannot construct a {cls.__name__!r} from {string!r}")
+
+    @classmethod
+    def construct_array_type(cls) -> Any:  # noqa: ANN401 - never used
+        """Never used: no column has this dtype."""
+        raise NotImplementedError
+
 
 Qualifier = Literal[
     "exact",

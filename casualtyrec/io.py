@@ -45,7 +45,7 @@ import pandas as pd
 
 from casualtyrec import _formats
 from casualtyrec._frame import cast
-from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES
+from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES, labels
 from casualtyrec.errors import SchemaError
 
 if TYPE_CHECKING:
@@ -325,10 +325,10 @@ def _timeline_schema(frame: pd.DataFrame) -> pd.DataFrame:
     for column in ("category", "subgroup"):
         dtype = frame[column].dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            categories = pd.Index(dtype.categories.astype(str), dtype=STRING)
+            categories = labels(str(v) for v in dtype.categories)
         else:
-            categories = pd.Index(sorted(str(v) for v in frame[column].dropna().unique()))
-        overrides[column] = pd.CategoricalDtype(categories.astype(STRING))
+            categories = labels(sorted(str(v) for v in frame[column].dropna().unique()))
+        overrides[column] = pd.CategoricalDtype(categories)
     status = frame["status"].astype(STRING)
     unknown = status.notna() & ~status.isin(TIMELINE_STATUSES)
     if bool(unknown.any()):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 
-from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES
+from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES, labels
 from casualtyrec.policy import DEFAULT_POLICY
 from casualtyrec.reconcile import Reconciliation
 from tests._support import DATA
@@ -68,8 +68,12 @@ def expected_timeline() -> pd.DataFrame:
             "place_id": raw["place_id"].astype("Int64"),
             "place": raw["place"],
             "country": raw["incident"].str.split("-").str[0].map(COUNTRIES).astype(STRING),
-            "category": raw["category"].astype("category"),
-            "subgroup": raw["subgroup"].astype("category"),
+            "category": raw["category"].astype(
+                pd.CategoricalDtype(labels(sorted(set(raw["category"]))))
+            ),
+            "subgroup": raw["subgroup"].astype(
+                pd.CategoricalDtype(labels(sorted(set(raw["subgroup"]))))
+            ),
             "as_of": pd.to_datetime(raw["as_of"], utc=True).astype("datetime64[us, UTC]"),
             "low": raw["low"].astype("Int64"),
             "best": raw["best"].astype("Int64"),
