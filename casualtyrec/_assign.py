@@ -21,6 +21,7 @@ For each figure of a sentence (its *anchor* is the run of number tokens inside t
 
 from __future__ import annotations
 
+import bisect
 from typing import TYPE_CHECKING, Final, NamedTuple, Protocol
 
 import attrs
@@ -100,7 +101,8 @@ def assign(
     `antecedent` is the entity of the latest claim before this sentence ("21 of them").
     """
     low = [t.low for t in tokens]
-    items = [i for f in figures if (i := _item(tokens, low, f, lex)) is not None]
+    ends = [t.end for t in tokens]
+    items = [i for f in figures if (i := _item(tokens, low, ends, f, lex)) is not None]
     items = [i for i in items if _noun_phrase(tokens, low, i, lex)]
     for k, item in enumerate(items):
         if item.pointer:
@@ -130,8 +132,14 @@ def _numeric(word: str, lex: Lexicon) -> bool:
     return any(part in lex.number_words for part in word.split("-"))
 
 
-def _item(tokens: tuple[Token, ...], low: list[str], fig: FigureLike, lex: Lexicon) -> _Item | None:
-    inside = [k for k, t in enumerate(tokens) if t.end > fig.start and t.start < fig.end]
+def _item(
+    tokens: tuple[Token, ...], low: list[str], ends: list[int], fig: FigureLike, lex: Lexicon
+) -> _Item | None:
+    inside = []
+    k = bisect.bisect_right(ends, fig.start)  # the first token ending after the figure starts
+    while k < len(tokens) and tokens[k].start < fig.end:
+        inside.append(k)
+        k += 1
     if not inside:
         return None
     first, last = inside[0], inside[-1] + 1

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING, Any, Final, cast
 import numpy as np
 import pandas as pd
 
-from casualtyrec._claim_times import _missing, _uniques
+from casualtyrec._claim_times import _missing, _uniques, quote
 from casualtyrec._types import DTYPES, STRING
 
 if TYPE_CHECKING:
     import numpy.typing as npt
 
-    from casualtyrec.claims import _Problems
+    from casualtyrec._claim_checks import Problems as _Problems
     from casualtyrec.policy import Policy
 
     Bools = npt.NDArray[np.bool_]
@@ -51,7 +51,7 @@ def _numbers(series: pd.Series, column: str, problems: _Problems, policy: Policy
 
 def _reprs(values: pd.Series) -> pd.Series:
     """``repr`` of each value (call on the few rows that need it only)."""
-    return pd.Series([repr(v) for v in values], dtype=STRING)
+    return pd.Series([quote(v) for v in values], dtype=STRING)
 
 
 def figures(
@@ -116,7 +116,7 @@ def figures(
             reason = parsed["reason"].astype(STRING)
             bad = reason.notna().to_numpy()
             if bad.any():
-                quoted = [repr(t) for t in text[bad]]
+                quoted = [quote(t) for t in text[bad]]
                 said = [
                     f"{r} in {q}" if q not in r else r
                     for r, q in zip(reason[bad], quoted, strict=True)

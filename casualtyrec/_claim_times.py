@@ -5,7 +5,7 @@ Text is read once per distinct value; datetime columns are converted as a whole.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 import pandas as pd
@@ -20,15 +20,31 @@ if TYPE_CHECKING:
     Bools = npt.NDArray[np.bool_]
     Ints = npt.NDArray[np.int64]
 
-__all__ = ["ISO_HINT", "booleans", "dates", "instants"]
+__all__ = ["ISO_HINT", "NUMBER_HINT", "booleans", "dates", "instants", "quote", "unreadable"]
 
 ISO_HINT: Final = "expected ISO 8601 such as '2023-12-30T18:40:00+03:00'"
 _OFFSET: Final = r"(?i)\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:z|utc|gmt|[+-]\d{2}(?::?\d{2})?)$"
 _OFFSET_TAIL: Final = (
     r"(?i)(\d:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:z|utc|gmt|[+-]\d{2}(?::?\d{2})?)$"
 )
+#: A bare number in a time column: Excel serials ("45290") and years ("2023") are not times.
+_NUMBER: Final = r"[+-]?(?:\d{1,7}|\d{9,})(?:[.,]\d*)?|[+-]?\d*[.,]\d+"
+#: Said of a bare number in a time column.
+NUMBER_HINT: Final = (
+    "a number, not a time (expected ISO 8601 such as '2023-12-30T18:40:00+03:00'; "
+    "convert Excel serial dates first with "
+    "pd.to_datetime(column, unit='D', origin='1899-12-30'))"
+)
 _TRUE: Final = frozenset({"true", "t", "yes", "y", "1", "1.0"})
 _FALSE: Final = frozenset({"false", "f", "no", "n", "0", "0.0"})
+
+
+def quote(value: object, limit: int = 60) -> str:
+    """``repr`` of a value, shortened to about `limit` characters (a cell may be 10 MB)."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[: limit - 3] + "..."
+    text = repr(value)
+    return text if len(text) <= limit + 20 else text[:limit] + "..."
 
 
 def _uniques(series: pd.Series) -> tuple[Ints, pd.Series]:
@@ -54,18 +70,62 @@ def _expand(codes: Ints, values: pd.Series) -> pd.Series:
 
 
 def parse_strings(text: pd.Series, *, utc: bool) -> pd.Series:
-    """Parse timestamp strings: ISO 8601 first, then any format pandas reads."""
-    parsed = pd.to_datetime(text, utc=utc, format="ISO8601", errors="coerce")
-    retry = parsed.isna() & text.notna()
+    """Parse timestamp strings: ISO 8601 first, then any format pandas reads.
+
+    A bare number ("45290", "2023") is never read as a time (see :data:`NUMBER_HINT`). With
+    ``utc=False`` a value that turns out to carry a zone the caller did not expect is NaT
+    (unreadable), never an error.
+    """
+    dtype = UTC_US if utc else "datetime64[us]"
+    number = text.str.fullmatch(_NUMBER).fillna(value=False).to_numpy(dtype=bool)
+    parsed = _coerce(_parse(text, utc=utc, how="ISO8601"), dtype, len(text))
+    retry = parsed.isna().to_numpy() & text.notna().to_numpy() & ~number
     if retry.any():
-        parsed[retry] = pd.to_datetime(text[retry], utc=utc, format="mixed", errors="coerce")
+        again = _parse(text[retry], utc=utc, how="mixed")
+        if again is None or again.dtype != dtype:  # odd zones among naive text: one by one
+            again = pd.Series([_one(v, utc=utc) for v in text[retry]], dtype=dtype)
+        parsed[retry] = again.to_numpy()
+    parsed[number] = pd.NaT
+    parsed.index = text.index
     return parsed
 
 
+def _parse(text: pd.Series, *, utc: bool, how: str) -> pd.Series | None:
+    try:
+        parsed = pd.to_datetime(text, utc=utc, format=how, errors="coerce")
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return pd.Series(parsed).reset_index(drop=True)
+
+
+def _coerce(parsed: pd.Series | None, dtype: Any, n: int) -> pd.Series:  # noqa: ANN401
+    """Return `parsed` in `dtype`; all NaT when unparsed as a whole or of the other zone kind."""
+    if (
+        parsed is None
+        or parsed.dtype.kind != "M"
+        or (isinstance(parsed.dtype, pd.DatetimeTZDtype) != isinstance(dtype, pd.DatetimeTZDtype))
+    ):
+        empty: pd.Series = pd.Series(pd.NaT, index=range(n), dtype=dtype)
+        return empty
+    out: pd.Series = parsed.astype(dtype)
+    return out
+
+
+def _one(value: str, *, utc: bool) -> Any:  # noqa: ANN401 - a Timestamp or NaT
+    try:
+        stamp = pd.to_datetime(value, utc=utc, format="mixed")
+    except (TypeError, ValueError, OverflowError):
+        return pd.NaT
+    return pd.NaT if (stamp.tzinfo is not None) != utc else stamp
+
+
 def instants(
-    series: pd.Series, *, column: str, assume_tz: str | None
+    series: pd.Series, *, column: str, assume_tz: str | None, aware_elsewhere: bool = False
 ) -> tuple[pd.Series, Bools, pd.Series]:
-    """Timestamps to UTC: (values, missing mask, per-row problem or NA)."""
+    """Timestamps to UTC: (values, missing mask, per-row problem or NA).
+
+    `aware_elsewhere`: other parts of the column (Dask partitions) hold tz-aware text.
+    """
     n = len(series)
     dtype = series.dtype
     if isinstance(dtype, pd.ArrowDtype) and pa.types.is_timestamp(dtype.pyarrow_dtype):
@@ -89,11 +149,13 @@ def instants(
         problem = no_problem.copy()
         problem[bad] = f"time does not exist or is ambiguous in {assume_tz!r}"
         return values, missing, problem
-    return instants_from_text(series, column=column, assume_tz=assume_tz)
+    return instants_from_text(
+        series, column=column, assume_tz=assume_tz, aware_elsewhere=aware_elsewhere
+    )
 
 
 def instants_from_text(
-    series: pd.Series, *, column: str, assume_tz: str | None
+    series: pd.Series, *, column: str, assume_tz: str | None, aware_elsewhere: bool = False
 ) -> tuple[pd.Series, Bools, pd.Series]:
     """Timestamps written as text (or objects), read once per distinct value."""
     codes, uniques = _uniques(series)
@@ -109,11 +171,11 @@ def instants_from_text(
     is_naive = naive.notna().to_numpy()
     if is_naive.any():
         if assume_tz is None:
-            if not aware.any():
+            if not aware.any() and not aware_elsewhere:
                 raise naive_error(column, "text without offsets")
             problem_u[is_naive] = (
                 "tz-naive time "
-                + uniques[is_naive].map(repr).astype(STRING)
+                + uniques[is_naive].map(quote).astype(STRING)
                 + " in a column of tz-aware times (expected an offset such as '+02:00', "
                 "or pass assume_tz=)"
             )
@@ -122,16 +184,23 @@ def instants_from_text(
             values_u[is_naive] = local.dt.tz_convert("UTC").astype(UTC_US)
             gap = is_naive & values_u.isna().to_numpy()
             problem_u[gap] = (
-                uniques[gap].map(repr).astype(STRING)
+                uniques[gap].map(quote).astype(STRING)
                 + f" does not exist or is ambiguous in {assume_tz!r}"
             )
     unread = uniques.notna().to_numpy() & values_u.isna().to_numpy() & problem_u.isna().to_numpy()
-    problem_u[unread] = (
-        "cannot read " + uniques[unread].map(repr).astype(STRING) + f" as a time ({ISO_HINT})"
-    )
+    problem_u[unread] = unreadable(uniques[unread], f"as a time ({ISO_HINT})")
     values = pd.Series(values_u.array.take(codes, allow_fill=True), dtype=UTC_US)
     missing = _missing(codes, uniques)
     return values, missing, _expand(codes, problem_u)
+
+
+def unreadable(values: pd.Series, what: str) -> pd.Series:
+    """Why each of `values` (stripped text) is no time: a bare number, or unreadable."""
+    shown = values.map(quote).astype(STRING)
+    number = values.str.fullmatch(_NUMBER).fillna(value=False).to_numpy(dtype=bool)
+    out = "cannot read " + shown + " " + what
+    out[number] = shown[number] + " is " + NUMBER_HINT
+    return out
 
 
 def naive_error(column: str, got: str) -> SchemaError:
@@ -160,10 +229,7 @@ def dates(series: pd.Series) -> tuple[pd.Series, Bools, pd.Series]:
     values_u = parsed.dt.floor("D").dt.tz_localize("UTC").astype(UTC_US)
     problem_u = pd.Series(pd.NA, index=range(len(uniques)), dtype=STRING)
     bad = uniques.notna().to_numpy() & values_u.isna().to_numpy()
-    problem_u[bad] = (
-        "cannot read " + uniques[bad].map(repr).astype(STRING) + " as a date "
-        "(expected ISO 8601 such as '2023-12-30')"
-    )
+    problem_u[bad] = unreadable(uniques[bad], "as a date (expected ISO 8601 such as '2023-12-30')")
     values = pd.Series(values_u.array.take(codes, allow_fill=True), dtype=UTC_US)
     missing = _missing(codes, uniques)
     return values, missing, _expand(codes, problem_u)
@@ -183,7 +249,7 @@ def booleans(series: pd.Series) -> tuple[pd.Series, pd.Series]:
     problem_u = pd.Series(pd.NA, index=range(len(uniques)), dtype=STRING)
     bad = truth.isna().to_numpy()
     problem_u[bad] = (
-        "cannot read " + uniques[bad].map(repr).astype(STRING) + " as true or false "
+        "cannot read " + uniques[bad].map(quote).astype(STRING) + " as true or false "
         "(expected true for a running total, false for an increment)"
     )
     values = pd.Series(truth.array.take(codes, allow_fill=True), dtype="boolean")

@@ -136,6 +136,8 @@ class Lexicon:
         One part must be an entity or outcome word of five letters or more, the other any
         word of the lexicons; words of the lexicons themselves are never split.
         """
+        if len(word) > _MAX_GLUED:  # never cache (or split) a huge word: two lexicon words
+            return None
         return _unglue(word, self.glue_content, self.glue_words)
 
     def entity_prefix(self, category: str) -> str:
@@ -145,6 +147,8 @@ class Lexicon:
 
 
 _MIN_GLUED: Final = 7
+#: Longest word tried: two words of the lexicons run together are never longer.
+_MAX_GLUED: Final = 48
 _MIN_CONTENT: Final = 5
 
 

@@ -79,7 +79,7 @@ def _weekday(low: list[str], i: int, lex: Lexicon, today: dt.date) -> DateMentio
 
 def _day_number(word: str) -> int | None:
     digits = word.removesuffix("st").removesuffix("nd").removesuffix("rd").removesuffix("th")
-    if digits.isascii() and digits.isdigit() and 1 <= int(digits) <= _MAX_DAY:
+    if len(digits) <= 2 and digits.isascii() and digits.isdigit() and 1 <= int(digits) <= _MAX_DAY:  # noqa: PLR2004
         return int(digits)
     return None
 

@@ -71,6 +71,9 @@ class _State:
     def __init__(self, document: Document) -> None:
         self.document = document
         self.sources: list[str] = []
+        #: " " + each trailing run of words of each source so far -> the latest such source;
+        #: so that looking up a short name costs the same however many sources came before.
+        self.endings: dict[str, str] = {}
         self.paragraph = -1
         self.place: str | None = None
         self.day: dt.date | None = None
@@ -82,10 +85,13 @@ class _State:
     def named(self, source: str) -> str:
         """Return the full form of `source` written earlier ("Gladkov" -> "Vyacheslav Gladkov")."""
         if source[:1].isupper():
-            for earlier in reversed(self.sources):
-                if earlier.endswith((" " + source, "'s " + source)):
-                    return earlier
+            earlier = self.endings.get(" " + source)
+            if earlier is not None:
+                return earlier
         self.sources.append(source)
+        for at, char in enumerate(source):
+            if char == " ":
+                self.endings[source[at:]] = source
         return source
 
 

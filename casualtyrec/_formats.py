@@ -33,8 +33,11 @@ __all__ = [
     "write_compressed",
 ]
 
-#: A timestamp written with a time of day and an offset (``Z``, ``+03:00``, ``+0300``, ``+03``).
-_AWARE: Final = re.compile(r"\d[T ]\d\d:\d\d.*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$")
+#: A timestamp written with a time of day and an offset (``Z``, ``+03:00``, ``+0300``, ``+03``):
+#: two separate checks, each linear (one pattern with ``.*`` between them backtracks from
+#: every time-like start, quadratic on text such as "1 11:11" repeated).
+_TIME_OF_DAY: Final = re.compile(r"\d[T ]\d\d:\d\d")
+_OFFSET_AT_END: Final = re.compile(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$")
 _TRUE: Final = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE: Final = frozenset({"false", "f", "no", "n", "0"})
 _OPENERS: Final[dict[str, Callable[..., IO[str]]]] = {
@@ -98,7 +101,10 @@ def _aware_times(column: pd.Series) -> pd.Series:
         return column  # naive: reconcile() decides with assume_tz=
     text = column.astype(STRING).str.strip()
     present = text.dropna()
-    if present.empty or not bool(present.str.contains(_AWARE.pattern).all()):
+    aware = present.str.contains(_TIME_OF_DAY.pattern) & present.str.contains(
+        _OFFSET_AT_END.pattern
+    )
+    if present.empty or not bool(aware.all()):
         return text
     try:
         parsed = pd.to_datetime(text, utc=True, format="ISO8601")

@@ -46,6 +46,11 @@ _CHAIN: Final = frozenset({",", "and", "or", "&", "to", "-", "–"})  # noqa: RU
 _LOW_SIDE: Final = frozenset({"at_least", "more_than"})
 _MAX_DAY: Final = 31
 _LABELS: Final = frozenset({"no", "nr", "number", "nos"})
+_MINUS: Final = frozenset({"-", "−"})  # noqa: RUF001 - the minus sign is meant
+_POSTFIX_FIRST: Final = frozenset(words[0] for words in POSTFIX_QUALIFIERS)
+_YEAR: Final = "a year"
+_NEGATIVE: Final = "a negative number (a count is 0 or more)"
+_POWER: Final = "a power or scientific notation, not a whole count"
 
 
 class Hit(NamedTuple):
@@ -136,8 +141,12 @@ def _matches(t: Tokens, k: int, words: tuple[str, ...]) -> bool:
     return all(t.low(k + j) == word for j, word in enumerate(words))
 
 
-def scan(text: str, policy: Policy) -> Iterator[Hit]:
-    """Yield every mention in `text`, in order: figures, errors and skipped numbers."""
+def scan(text: str, policy: Policy, *, phrase: bool = False) -> Iterator[Hit]:
+    """Yield every mention in `text`, in order: figures, errors and skipped numbers.
+
+    With `phrase`, `text` is one cell of a figure column rather than running text: a bare
+    year-like number that is the whole phrase ("1919", "2000") is a count, not a year.
+    """
     t = tokenize(text)
     vague = _vague_table(policy.vague)
     starters = _starters(policy.vague)
@@ -146,7 +155,7 @@ def scan(text: str, policy: Policy) -> Iterator[Hit]:
     while i < t.n:
         kind = kinds[i]
         start = kind == "d" or (kind == "w" and lows[i] in starters)
-        found = _match(t, i, vague, policy) if start else None
+        found = _match(t, i, vague, policy, phrase=phrase) if start else None
         if found is None:
             i += 1
             continue
@@ -159,15 +168,19 @@ def _match(
     i: int,
     vague: dict[str, list[tuple[tuple[str, ...], tuple[int, ...]]]],
     policy: Policy,
+    *,
+    phrase: bool,
 ) -> tuple[Hit, int] | None:
     word = t.lows[i]
     for words, qualifier in _QUALIFIERS.get(word, ()):
         if _matches(t, i, words):
             number = read_number(t, i + len(words))
             if number is not None:
-                return _finish(t, i, i + len(words), number, qualifier=qualifier, policy=policy)
+                return _finish(
+                    t, i, i + len(words), number, qualifier=qualifier, policy=policy, phrase=phrase
+                )
     if word == "between":
-        found = _between(t, i, policy)
+        found = _between(t, i, policy, phrase=phrase)
         if found is not None:
             return found
     zero_end = _zero(t, i)
@@ -180,7 +193,7 @@ def _match(
     number = read_number(t, i)
     if number is None:
         return None
-    return _finish(t, i, i, number, qualifier=None, policy=policy)
+    return _finish(t, i, i, number, qualifier=None, policy=policy, phrase=phrase)
 
 
 def _zero(t: Tokens, i: int) -> int:
@@ -197,7 +210,7 @@ def _zero(t: Tokens, i: int) -> int:
     return i + 1 if t.low(i + 1) in CASUALTY_NOUNS else 0
 
 
-def _between(t: Tokens, i: int, policy: Policy) -> tuple[Hit, int] | None:
+def _between(t: Tokens, i: int, policy: Policy, *, phrase: bool) -> tuple[Hit, int] | None:
     first = read_number(t, i + 1)
     if first is None or t.low(first.end) != "and":
         return None
@@ -206,27 +219,33 @@ def _between(t: Tokens, i: int, policy: Policy) -> tuple[Hit, int] | None:
         return None
     if t.low(i - 1) in AGE_WORDS:
         return _skip_chain(t, i, second.end, "an age")
-    return _close(t, i, i + 1, first, second, qualifier=None, policy=policy)
+    return _close(t, i, i + 1, first, second, qualifier=None, policy=policy, phrase=phrase)
 
 
 def _finish(
-    t: Tokens, start: int, at: int, number: Number, *, qualifier: str | None, policy: Policy
+    t: Tokens,
+    start: int,
+    at: int,
+    number: Number,
+    *,
+    qualifier: str | None,
+    policy: Policy,
+    phrase: bool,
 ) -> tuple[Hit, int]:
     """Complete a mention whose number starts at token `at` (after a qualifier at `start`)."""
     end = number.end
     sep = t.low(end)
-    if qualifier is None:
+    if qualifier is None and sep in _POSTFIX_FIRST:
         for words, post in POSTFIX_QUALIFIERS.items():
             if _matches(t, end, words) and (words != ("+",) or t.touches(end)):
-                return _close(
-                    t, start, at, number, None, qualifier=post, policy=policy, tail=end + len(words)
-                )
+                tail = end + len(words)
+                return _close(t, start, at, number, None, qualifier=post, policy=policy, tail=tail)
     if sep in _DASHES or sep in _RANGE_WORDS:
         second = read_number(t, end + 1)
         change = sep == "to" and t.low(at - 1) == "from" and t.low(at - 2) in CHANGE_WORDS
         if second is not None and not change and not (sep == "or" and qualifier is not None):
             return _close(t, start, at, number, second, qualifier=qualifier, policy=policy)
-    return _close(t, start, at, number, None, qualifier=qualifier, policy=policy)
+    return _close(t, start, at, number, None, qualifier=qualifier, policy=policy, phrase=phrase)
 
 
 def _close(
@@ -239,15 +258,19 @@ def _close(
     qualifier: str | None,
     policy: Policy,
     tail: int = 0,
+    phrase: bool = False,
 ) -> tuple[Hit, int]:
     """Check the context of a number (or range) and turn it into a hit."""
     last = second if second is not None else first
     end = max(last.end, tail)
     reason = _context(t, (start, at, end), first, second, qualifier=qualifier)
+    if reason == _YEAR and phrase and second is None and start == 0 and end == t.n:
+        reason = ""  # a cell of a figure column holding only "1919" is a count
     if reason:
         if reason == "an age":
             return _skip_chain(t, start, end, reason)
-        return _hit(t, start, end, "skip", reason), end
+        first_token = start - 1 if reason == _NEGATIVE else start  # quote the sign too
+        return _hit(t, first_token, end, "skip", reason), end
     a, b = first.value, (0 if second is None else second.value)
     if a is None or b is None:
         return _hit(t, start, end, "skip", "not a whole number"), end
@@ -256,7 +279,10 @@ def _close(
     for value in (a, b):
         if value > policy.max_figure:
             size = "a number of over 18 digits, " if value >= TOO_LARGE else ""
-            reason = f"{size}above Policy.max_figure ({policy.max_figure:,})"
+            reason = (
+                f"{size}above Policy.max_figure ({policy.max_figure:,}); raise it with "
+                "attrs.evolve(policy, max_figure=...)"
+            )
             return _hit(t, start, end, "error", reason), end
     try:
         bounds, name = _bounds(a, b if second is not None else None, qualifier, policy)
@@ -311,6 +337,14 @@ def _skip_chain(t: Tokens, start: int, end: int, reason: str) -> tuple[Hit, int]
     return _hit(t, start, end, "skip", reason), end
 
 
+def _exponent(t: Tokens, at: int) -> bool:
+    """Tell whether token `at` (digits, or a sign before them) follows the "e" of "1e9"."""
+    k = at - 1
+    if t.low(k) in {"+", "-"} and t.touches(k):
+        k -= 1
+    return t.low(k) == "e" and t.touches(k) and t.kind(k - 1) == "d" and t.touches(k + 1)
+
+
 def _month(t: Tokens, k: int) -> bool:
     word = t.low(k)
     return word in MONTHS and (word not in {"may", "march"} or t.raws[k][0].isupper())
@@ -331,12 +365,20 @@ def _context(  # noqa: C901, PLR0911, PLR0912 - one flat list of exclusion rules
     start, at, end = span
     before, after = t.low(start - 1), t.low(end)
     digits_at, digits_end = t.kinds[at] == "d", t.kind(end - 1) == "d"
+    if (digits_end and t.touches(end) and after == "e" and _exponent(t, end + 1)) or (
+        t.touches(at) and (t.low(at - 1) == "^" or _exponent(t, at))
+    ):
+        return _POWER
     if digits_at and t.touches(at) and t.kind(at - 1) == "w":
         return "a model or unit number"
     if digits_end and t.touches(end) and t.kind(end) == "w":
         return "an ordinal or a measurement"
     if t.touches(at) and t.low(at - 1) in _DASHES and t.touches(at - 1):
         return "a model or unit number"
+    if at == start and t.touches(at) and t.low(at - 1) in _MINUS:
+        return _NEGATIVE
+    if t.touches(end) and after == "^":
+        return _POWER
     if t.touches(end) and t.touches(end + 1) and after in {*_DASHES, ":", "/", "."}:
         if t.kind(end + 1) == "w" and after in _DASHES:
             return "part of a compound word"
@@ -363,7 +405,7 @@ def _context(  # noqa: C901, PLR0911, PLR0912 - one flat list of exclusion rules
     if year and (before in YEAR_BEFORE or after not in COUNT_NOUNS):
         two = second is not None and len(t.raws[second.end - 1]) == 2  # noqa: PLR2004 - "2022-23"
         if second is None or second.year_like or two:
-            return "a year"
+            return _YEAR
     if t.lows[at] == "one" and after == "another":
         return "a pronoun"
     return ""

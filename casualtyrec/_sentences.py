@@ -15,11 +15,19 @@ from typing import TYPE_CHECKING, Final, NamedTuple
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
-__all__ = ["Sentence", "Token", "sentences", "tokenize"]
+__all__ = ["MAX_SENTENCE", "Sentence", "Token", "sentences", "tokenize"]
 
 _TOKEN: Final = re.compile(r"\w+(?:[-'’.]\w+)*|[^\w\s]")  # noqa: RUF001
 _PARAGRAPH: Final = re.compile(r"\n[^\S\n]*\n\s*")
-_STOP: Final = re.compile(r"[.!?…]+[\"'”’)\]»]*(?=\s|$)")  # noqa: RUF001 - quotes are meant
+# A stop starts only at the start of a run of stop characters and never gives back what it
+# took (possessive quantifiers): one attempt per run, so a megabyte of dots is scanned once.
+_STOP: Final = re.compile(r"(?<![.!?…])[.!?…]++[\"'”’)\]»]*+(?=\s|$)")  # noqa: RUF001 - quotes are meant
+_NON_SPACE: Final = re.compile(r"\S")
+#: Longest sentence analysed as one (characters). A longer run of text without a full stop
+#: (a table, a list, hostile input) is cut at white space into pieces of at most this length,
+#: so that the per-sentence rules (which compare figures, places and sources pairwise) stay
+#: bounded and :func:`sentences` stays linear in the length of the text.
+MAX_SENTENCE: Final = 1000
 
 
 class Token(NamedTuple):
@@ -86,8 +94,8 @@ def _paragraphs(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _ends_sentence(text: str, at: int, end: int, limit: int, abbreviations: frozenset[str]) -> bool:
-    rest = text[end:limit].lstrip()
-    if rest and rest[0].islower():
+    following = _NON_SPACE.search(text, end, limit)  # not text[end:limit]: linear overall
+    if following is not None and following.group().islower():
         return False
     if text[at] != ".":
         return True
@@ -112,6 +120,19 @@ def _make(
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    while end - start > MAX_SENTENCE:
+        cut = _cut(text, start, start + MAX_SENTENCE)
+        body = text[start:cut].rstrip()
+        yield Sentence(start, start + len(body), paragraph, body, tokenize(body, unglue))
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
     if start < end:
         body = text[start:end]
         yield Sentence(start, end, paragraph, body, tokenize(body, unglue))
+
+
+def _cut(text: str, start: int, limit: int) -> int:
+    """Return where to cut an over-long sentence: the last white space before `limit`."""
+    space = max(text.rfind(" ", start + 1, limit), text.rfind("\n", start + 1, limit))
+    return space if space > start else limit

@@ -19,12 +19,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casualtyrec import kinds
+from casualtyrec._claim_checks import EARLIEST, LATEST
+from casualtyrec._claim_checks import Problems as _Problems
+from casualtyrec._claim_checks import check_cells as _check_cells
+from casualtyrec._claim_checks import check_range as _check_range
+from casualtyrec._claim_checks import duplicate_ids as _duplicate_ids
 from casualtyrec._claim_figures import figures as _figures
 from casualtyrec._claim_times import ISO_HINT as _ISO_HINT
 from casualtyrec._claim_times import _expand, _uniques
 from casualtyrec._claim_times import booleans as _booleans
 from casualtyrec._claim_times import dates as _dates
 from casualtyrec._claim_times import instants as _instants
+from casualtyrec._claim_times import quote as _quote
 from casualtyrec._frame import normalize_name
 from casualtyrec._types import CLAIM_STATUSES, DTYPES, PLACE_COLUMNS, STRING, UTC_US
 from casualtyrec.errors import SchemaError
@@ -41,7 +47,14 @@ if TYPE_CHECKING:
     Bools = npt.NDArray[np.bool_]
     Resolver = Callable[[pd.Series], pd.DataFrame]
 
-__all__ = ["ADDED_COLUMNS", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "validate_claims"]
+__all__ = [
+    "ADDED_COLUMNS",
+    "EARLIEST",
+    "LATEST",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "validate_claims",
+]
 
 #: Required in every claims table, plus ``figure`` or all of ``low``, ``best``, ``high``.
 REQUIRED_COLUMNS: Final = ("source", "reported_at", "place", "category")
@@ -81,40 +94,6 @@ _QUALIFIER: Final = cast("pd.CategoricalDtype", DTYPES["qualifier"])
 
 def _dtype(column: str) -> Any:  # noqa: ANN401 - any pandas dtype
     return DTYPES.get(column, STRING)
-
-
-class _Problems:
-    """Row problems, collected column by column and joined with "; " per row."""
-
-    def __init__(self, n: int) -> None:
-        self.n = n
-        self.reason = pa.nulls(n, pa.string())
-
-    def add(self, mask: Bools, column: str, detail: pd.Series | str) -> None:
-        """Record `detail` (one string, or one per row) for the rows in `mask`."""
-        rows = np.flatnonzero(mask)
-        if not rows.size:
-            return
-        if isinstance(detail, str):
-            details = pa.array([detail] * rows.size, pa.string())
-        else:  # one per row of the frame, or one per row in `mask`
-            details = pa.array(detail.astype(STRING).array, pa.string())
-            if len(details) != rows.size:
-                details = details.take(pa.array(rows))
-        text = pc.binary_join_element_wise(
-            "row ", pa.array(rows).cast(pa.string()), f", column {column!r}: ", details, ""
-        )
-        slot = np.zeros(self.n, dtype=np.int64)
-        slot[rows] = np.arange(rows.size)
-        new = text.take(pa.array(slot, mask=~np.asarray(mask)))
-        both = pc.binary_join_element_wise(self.reason, new, "; ")
-        self.reason = pc.if_else(
-            pc.is_null(self.reason), new, pc.if_else(pc.is_null(new), self.reason, both)
-        )
-
-    @property
-    def rejected(self) -> Bools:
-        return pc.is_valid(self.reason).to_numpy(zero_copy_only=False)  # type: ignore[no-any-return]
 
 
 def _text(series: pd.Series) -> pd.Series:
@@ -295,7 +274,8 @@ def _strings(frame: pd.DataFrame, problems: _Problems) -> dict[str, pd.Series]:
     claim_id = out.get("claim_id", pd.Series(pd.NA, index=range(n), dtype=STRING))
     no_id = claim_id.isna().to_numpy()
     if no_id.any():
-        claim_id[no_id] = "c" + pd.Series(np.flatnonzero(no_id)).astype(STRING).to_numpy()
+        positions = np.flatnonzero(no_id) + problems.offset
+        claim_id[no_id] = "c" + pd.Series(positions).astype(STRING).to_numpy()
     out["claim_id"] = claim_id
     subgroup = out.get("subgroup", pd.Series(pd.NA, index=range(n), dtype=STRING))
     out["subgroup"] = subgroup.str.lower().fillna("all")
@@ -304,18 +284,27 @@ def _strings(frame: pd.DataFrame, problems: _Problems) -> dict[str, pd.Series]:
 
 
 def _times(
-    frame: pd.DataFrame, problems: _Problems, *, assume_tz: str | None
+    frame: pd.DataFrame,
+    problems: _Problems,
+    *,
+    assume_tz: str | None,
+    aware_elsewhere: bool = False,
 ) -> dict[str, pd.Series]:
     """``reported_at`` in UTC, ``event_date`` (default: its UTC date), ``cumulative``."""
     reported, missing, problem = _instants(
-        frame["reported_at"], column="reported_at", assume_tz=assume_tz
+        frame["reported_at"],
+        column="reported_at",
+        assume_tz=assume_tz,
+        aware_elsewhere=aware_elsewhere,
     )
     problems.add(missing, "reported_at", f"missing value ({_ISO_HINT})")
     problems.add(problem.notna().to_numpy(), "reported_at", problem)
+    _check_range(reported, frame["reported_at"], "reported_at", problems)
     event = reported.dt.floor("D")
     if "event_date" in frame.columns:
         given, missing, problem = _dates(frame["event_date"])
         problems.add(problem.notna().to_numpy(), "event_date", problem)
+        _check_range(given, frame["event_date"], "event_date", problems)
         event = given.where(~missing, event)
     if "cumulative" in frame.columns:
         cumulative, problem = _booleans(frame["cumulative"])
@@ -341,7 +330,7 @@ def _categories(frame: pd.DataFrame, problems: _Problems) -> pd.Series:
         codes, uniques = _uniques(frame["category"][unknown])
         detail = (
             "unknown category "
-            + uniques.map(repr).astype(STRING)
+            + uniques.map(_quote).astype(STRING)
             + f" (expected one of {expected}; register others with "
             "casualtyrec.kinds.register_category())"
         )
@@ -350,15 +339,28 @@ def _categories(frame: pd.DataFrame, problems: _Problems) -> pd.Series:
 
 
 def _validate(
-    claims: pd.DataFrame, *, policy: Policy, assume_tz: str | None, resolve: Resolver
+    claims: pd.DataFrame,
+    *,
+    policy: Policy,
+    assume_tz: str | None,
+    resolve: Resolver,
+    offset: int = 0,
+    aware_elsewhere: bool = False,
 ) -> pd.DataFrame:
+    """Validate `claims`; `offset` numbers its rows from there (a Dask partition's start).
+
+    `aware_elsewhere` says that other partitions of the same column hold tz-aware text, so
+    naive text here rejects its rows instead of raising.
+    """
     columns = _check_structure(claims)
     frame = pd.DataFrame(
         {name: claims[col].reset_index(drop=True) for name, col in columns.items()}
     )
-    problems = _Problems(len(claims))
+    problems = _Problems(len(claims), offset)
+    frame = _check_cells(frame, problems, policy)
     out = _strings(frame, problems)
-    out.update(_times(frame, problems, assume_tz=assume_tz))
+    _duplicate_ids(out["claim_id"], problems)
+    out.update(_times(frame, problems, assume_tz=assume_tz, aware_elsewhere=aware_elsewhere))
     out["category"] = _categories(frame, problems)
     out["subgroup"] = out["subgroup"].astype("category")
     out.update(_figures(frame, columns, problems, policy))

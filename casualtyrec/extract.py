@@ -11,6 +11,7 @@ The pipeline, per text: sentences (:mod:`casualtyrec._sentences`), figure mentio
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
@@ -54,6 +55,8 @@ CLAIM_COLUMNS: Final[tuple[str, ...]] = (
     "figure_start",
     "figure_end",
 )
+#: Unpaired surrogates: not text; each reads as U+FFFD, so that offsets stay the same.
+_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 _OFFSETS: Final = dict.fromkeys(
     ("sentence_start", "sentence_end", "figure_start", "figure_end", "document"), "Int64"
 )
@@ -197,6 +200,10 @@ def _text(text: object, policy: Policy, *, row: Hashable | None) -> str:
             "the limit with attrs.evolve(policy, max_text_length=...)",
             column="text",
         )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # lone surrogates (bad JSON, a mis-decoded page): one for one
+        text = _SURROGATE.sub("\ufffd", text)
     return text
 
 

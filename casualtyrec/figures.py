@@ -92,10 +92,11 @@ def _read(text: str, policy: Policy) -> Figure | str:
     if len(text) > policy.max_phrase_length:
         return (
             f"phrase {quote(text)} is {len(text):,} characters, over "
-            f"Policy.max_phrase_length ({policy.max_phrase_length:,})"
+            f"Policy.max_phrase_length ({policy.max_phrase_length:,}); raise it with "
+            "attrs.evolve(policy, max_phrase_length=...)"
         )
     skipped = ""
-    for hit in scan(text, policy):
+    for hit in scan(text, policy, phrase=True):
         if hit.kind == "figure":
             return _figure(hit, text)
         if hit.kind == "error":
@@ -193,7 +194,8 @@ def find_figures(text: str, *, policy: Policy = DEFAULT_POLICY) -> list[Figure]:
     if len(text) > policy.max_text_length:
         reason = (
             f"text is {len(text):,} characters, over "
-            f"Policy.max_text_length ({policy.max_text_length:,})"
+            f"Policy.max_text_length ({policy.max_text_length:,}); split the text or raise "
+            "the limit with attrs.evolve(policy, max_text_length=...)"
         )
         raise FigureParseError(_shown(text), reason)
     return [_figure(hit, text) for hit in scan(text, policy) if hit.kind == "figure"]
