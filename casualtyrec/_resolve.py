@@ -6,7 +6,9 @@ transliteration (95), then a fuzzy match (rapidfuzz ``ratio``) for names of more
 letters. The decision keeps the candidates within ``ambiguity_margin`` of the best score,
 then the best feature rank (a bare name: country, then populated place, then region, except
 that a region at least ``population_ratio ** 2`` times as populous as every place of that
-name wins: "Krym"; a region phrase: region first, an oblast before a city-region), then
+name wins: "Krym", and that a city of :data:`SHADOWING_CITY` people matched by its main
+name beats a country's alternate name: "Uman"; a region phrase: region first, an oblast
+before a city-region), then
 what the country hint and the report's other places point to, and resolves only when one
 candidate is left or the most populous has at least ``population_ratio`` times the next
 one's population.
@@ -59,6 +61,10 @@ _BARE: Final = (CITY, REGION, COUNTRY, DISTRICT, MACRO)
 SHORTEST_PLACE: Final = 2
 #: Second-order divisions have no population in the packages; they count as this many.
 DISTRICT_POPULATION: Final = 50_000
+#: A populated place of at least this many people whose main name it is beats a country
+#: that carries the name only as an alternate name ("Uman" is the Ukrainian city, not
+#: Oman; "Salvador" is the Brazilian city, not El Salvador).
+SHADOWING_CITY: Final = 50_000
 # cells of one rapidfuzz.cdist call
 _CDIST_CELLS: Final = 1 << 23
 
@@ -213,7 +219,7 @@ class Resolver:
                         continue
                     allowed = (REGION,) if region else _BARE
                     candidates: Candidates = {}
-                    rows, _ = snap.places_of(positions[c])
+                    rows, _ = snap.places_of(int(positions[c]))
                     for row in rows.tolist():
                         if snap.feature[row] in allowed:
                             candidates[row] = (score, FUZZY)
@@ -238,6 +244,26 @@ class Resolver:
             return [r for r in tied if snap.feature[r] != CITY]
         return tied
 
+    def _drop_alias_countries(self, tied: list[int], candidates: Candidates) -> list[int]:
+        """Drop countries that only carry the name as an alternate name of a large city.
+
+        A country name means the country (SPEC §4), but the alternate names of countries
+        include foreign and historic forms ("Uman" for Oman, "Salvador" for El Salvador):
+        a populated place of at least :data:`SHADOWING_CITY` people whose *main* name
+        matched exactly wins over them. A country's own name ("Russia") and an alternate
+        name that no such city carries ("Palestine", "Britain") still mean the country.
+        """
+        snap = self.snap
+        shadows = any(
+            snap.feature[r] == CITY
+            and candidates[r][1] == EXACT
+            and int(snap.population[r]) >= SHADOWING_CITY
+            for r in tied
+        )
+        if not shadows:
+            return tied
+        return [r for r in tied if snap.feature[r] != COUNTRY or candidates[r][1] == EXACT]
+
     def _decide(self, candidates: Candidates, *, query: _Query) -> Outcome:  # noqa: C901, PLR0911, PLR0912
         if not candidates:
             return _NOTHING
@@ -256,7 +282,7 @@ class Resolver:
             return Outcome(-1, best, -1, UNRESOLVED, None)
         blockers = [r for r in tied if snap.feature[r] == DISTRICT]
         if not region:
-            tied = self._drop_villages(tied)
+            tied = self._drop_alias_countries(self._drop_villages(tied), candidates)
         rank = _RANK_REGION if region else _RANK_BARE
 
         def ranked(row: int) -> tuple[int, bool]:

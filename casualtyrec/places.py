@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Final
 import attrs
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from casualtyrec._frame import cast
 from casualtyrec._gazetteer import FEATURE_NAMES, Snapshot, snapshot
@@ -27,11 +28,20 @@ from casualtyrec.policy import DEFAULT_POLICY, Policy
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    import numpy.typing as npt
+
 __all__ = ["Gazetteer", "Place", "resolve_places"]
 
 _STATUS: Final = pd.CategoricalDtype(list(PLACE_STATUSES))
 _MATCH: Final = pd.CategoricalDtype(list(MATCHES))
 _FEATURE: Final = pd.CategoricalDtype(list(FEATURE_NAMES))
+#: Labels from a closed vocabulary are categoricals: a row holds a code, not a string.
+_OVERRIDES: Final = {
+    "status": _STATUS,
+    "place_name": "category",
+    "admin1": "category",
+    "country": "category",
+}
 
 
 @attrs.frozen
@@ -259,12 +269,17 @@ class Gazetteer:
         series = names if isinstance(names, pd.Series) else pd.Series(list(names), dtype=object)
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
         texts = [str(u) for u in uniques]
+        del uniques
         snap = snapshot()
         outcomes = self._resolver(snap, policy, country, context).resolve(texts)
         outcomes.append(Outcome(-1, math.nan, -1, 2, None))  # missing input
         table = _frame(snap, outcomes)
-        taken = np.where(codes < 0, len(outcomes) - 1, codes)
-        out = table.take(taken)
+        # one row per input: the unique strings' rows taken by code (a missing input takes
+        # the last row); only the codes are copied per row, never a string
+        codes = codes if codes.flags.writeable else codes.copy()
+        codes[codes < 0] = len(outcomes) - 1
+        out = table.take(codes)
+        del codes
         out.index = series.index
         return out
 
@@ -272,14 +287,14 @@ class Gazetteer:
 def _place(snap: Snapshot, outcome: Outcome) -> Place:
     row = outcome.row
     region = int(snap.region_id[row])
+    region_row = int(snap.region_row[row])
     lat, lon = float(snap.lat[row]), float(snap.lon[row])
-    admin1 = snap.admin1[row].as_py()
     return Place(
         id=int(snap.ids[row]),
         name=snap.name(row),
         feature=FEATURE_NAMES[int(snap.feature[row])],
         country=snap.country(row),
-        admin1=None if admin1 is None else str(admin1),
+        admin1=None if region_row < 0 else snap.name(region_row),
         region_id=None if region < 0 else region,
         lat=None if math.isnan(lat) else lat,
         lon=None if math.isnan(lon) else lon,
@@ -288,43 +303,60 @@ def _place(snap: Snapshot, outcome: Outcome) -> Place:
     )
 
 
+def _labels(values: list[str], present: npt.NDArray[np.bool_]) -> pd.Categorical:
+    """Return a categorical of `values` at the `present` positions (missing elsewhere).
+
+    The categories are the distinct values, sorted, as ``string[pyarrow]``; each row holds
+    only a small integer code, never a copy of its string.
+    """
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object), sort=True)
+    at = np.full(len(present), -1, dtype=np.int64)
+    at[present] = codes
+    dtype = pd.CategoricalDtype(pd.Index(uniques, dtype=STRING))
+    return pd.Categorical.from_codes(at, dtype=dtype)
+
+
+def _masked(values: npt.NDArray[Any], missing: npt.NDArray[np.bool_], *, integer: bool) -> Any:  # noqa: ANN401 - a masked array
+    """Return a masked ``Int64`` (or ``Float64``) array: `values` where not `missing`."""
+    if integer:
+        return pd.arrays.IntegerArray(values.astype(np.int64), missing)
+    return pd.arrays.FloatingArray(values.astype(np.float64), missing)
+
+
 def _frame(snap: Snapshot, outcomes: list[Outcome]) -> pd.DataFrame:
     """One row per outcome (unique string), in :data:`PLACE_COLUMNS` order and dtypes."""
-    import pyarrow as pa  # noqa: PLC0415
-
-    rows = np.fromiter((o.row for o in outcomes), dtype=np.int64, count=len(outcomes))
+    n = len(outcomes)
+    rows = np.fromiter((o.row for o in outcomes), dtype=np.int64, count=n)
     found = rows >= 0
-    at = np.where(found, rows, 0)
-    take = pa.array(at, mask=~found)
-    match = np.fromiter((o.match for o in outcomes), dtype=np.int64, count=len(outcomes))
-    region = np.where(found, snap.region_id[at], -1)
+    at = rows[found]
+    region_row = np.full(n, -1, dtype=np.int64)
+    region_row[found] = snap.region_row[at]
+    in_region = region_row >= 0
 
-    def strings(values: pa.Array) -> Any:  # noqa: ANN401 - an ArrowStringArray
-        return pd.array(values.take(take), dtype=STRING)
+    def per_row(values: npt.NDArray[Any], fill: float) -> npt.NDArray[Any]:
+        out = np.full(n, fill, dtype=np.float64 if np.isnan(fill) else np.int64)
+        out[found] = values[at]
+        return out
 
+    lat, lon = per_row(snap.lat, math.nan), per_row(snap.lon, math.nan)
+    score = np.fromiter((o.score for o in outcomes), dtype=np.float64, count=n)
+    region_ids = np.zeros(n, dtype=np.int64)
+    region_ids[in_region] = snap.ids[region_row[in_region]]
     columns: dict[str, Any] = {
-        "place_id": pd.array(np.where(found, snap.ids[at], 0), dtype="Int64"),
-        "place_name": strings(snap.names),
-        "feature": pd.Categorical.from_codes(
-            np.where(found, snap.feature[at], -1).astype(np.int64), dtype=_FEATURE
-        ),
-        "admin1": strings(snap.admin1),
-        "region_id": pd.array(np.where(region >= 0, region, 0), dtype="Int64"),
-        "country": strings(snap.countries),
-        "lat": pd.array(np.where(found, snap.lat[at], np.nan), dtype="Float64"),
-        "lon": pd.array(np.where(found, snap.lon[at], np.nan), dtype="Float64"),
-        "score": pd.array([o.score for o in outcomes], dtype="Float64"),
-        "match": pd.Categorical.from_codes(match, dtype=_MATCH),
+        "place_id": _masked(per_row(snap.ids, 0), ~found, integer=True),
+        "place_name": _labels(snap.names.take(pa.array(at)).to_pylist(), found),
+        "feature": pd.Categorical.from_codes(per_row(snap.feature, -1), dtype=_FEATURE),
+        "admin1": _labels(snap.names.take(pa.array(region_row[in_region])).to_pylist(), in_region),
+        "region_id": _masked(region_ids, ~in_region, integer=True),
+        "country": _labels([snap.country_codes[c] for c in snap.country_code[at]], found),
+        "lat": _masked(lat, np.isnan(lat), integer=False),
+        "lon": _masked(lon, np.isnan(lon), integer=False),
+        "score": _masked(score, np.isnan(score), integer=False),
+        "match": pd.Categorical.from_codes([o.match for o in outcomes], dtype=_MATCH),
         "status": pd.Categorical.from_codes([o.status for o in outcomes], dtype=_STATUS),
         "candidates": pd.array([o.candidates for o in outcomes], dtype=STRING),
     }
-    columns["place_id"][~found] = pd.NA
-    columns["region_id"][region < 0] = pd.NA
-    # NaN -> NA: Float64 built from NaN keeps NaN as a value on pandas >= 3
-    for name in ("lat", "lon", "score"):
-        values = columns[name]
-        values[np.isnan(values.to_numpy(dtype="float64", na_value=np.nan))] = pd.NA
-    return cast(pd.DataFrame(columns), PLACE_COLUMNS, overrides={"status": _STATUS})
+    return cast(pd.DataFrame(columns), PLACE_COLUMNS, overrides=_OVERRIDES)
 
 
 def resolve_places(
@@ -362,7 +394,13 @@ def resolve_places(
         One row per input, same index, columns ``place_id``, ``place_name``, ``feature``,
         ``admin1``, ``region_id``, ``country``, ``lat``, ``lon``, ``score``, ``match``,
         ``status`` (resolved / ambiguous / unresolved) and ``candidates`` ("Name, CC (id)"
-        joined by "; ", for ambiguous rows).
+        joined by "; ", for ambiguous rows). ``place_name``, ``admin1`` and ``country``
+        are ``category`` columns (labels from the gazetteer's closed vocabulary; the
+        categories are the distinct values of this result, sorted, as
+        ``string[pyarrow]``): a row holds a small code, not a copy of its string, which
+        keeps a 1,000,000-row result near 60 MB. ``.astype("string[pyarrow]")`` gives
+        plain strings; to concatenate results, cast first or use
+        :func:`pandas.api.types.union_categoricals`.
 
     Examples
     --------
@@ -376,6 +414,8 @@ def resolve_places(
     1    706482  Kharkiv Oblast  region  transliterated    resolved
     2      <NA>            <NA>     NaN           alias   ambiguous
     3      <NA>            <NA>     NaN             NaN  unresolved
+    >>> out["country"].dtype
+    CategoricalDtype(categories=['RU', 'UA'], ordered=False, categories_dtype=string)
     >>> print(out.at[2, "candidates"])
     Bakhmut, UA (713174); Artëmovskiy, RU (1511368); Kypuche, UA (713175); Artemovsk, RU (1511369)
     """

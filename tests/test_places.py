@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 
 from casualtyrec import Gazetteer, Policy, resolve_places
 from casualtyrec._normalize import normalize
-from casualtyrec._types import DTYPES, PLACE_COLUMNS, PLACE_STATUSES
+from casualtyrec._types import DTYPES, PLACE_COLUMNS, PLACE_STATUSES, STRING
 from casualtyrec.errors import PlaceResolutionError
 from tests._support import DATA
 
+LABELS = ("place_name", "admin1", "country")
 DEV = pd.read_csv(DATA / "places.csv", dtype=str, keep_default_na=False)
 
 WORLD = {
@@ -79,6 +80,11 @@ def test_columns_dtypes_and_index() -> None:
     for column in PLACE_COLUMNS:
         if column == "status":
             assert list(out[column].cat.categories) == list(PLACE_STATUSES)
+        elif column in LABELS:
+            # labels from a closed vocabulary: categories (string[pyarrow]), sorted
+            assert isinstance(out[column].dtype, pd.CategoricalDtype), column
+            assert out[column].cat.categories.dtype == STRING, column
+            assert out[column].cat.categories.is_monotonic_increasing, column
         else:
             assert out[column].dtype == DTYPES[column], column
     assert out.at[3, "status"] == "unresolved"
@@ -89,6 +95,58 @@ def test_columns_dtypes_and_index() -> None:
     assert (oblast["region_id"], oblast["admin1"]) == (706482, "Kharkiv Oblast")
     assert pd.isna(country["region_id"])
     assert country["place_name"] == "Ukraine"
+
+
+def test_labels_hold_codes_not_strings_and_cast_back() -> None:
+    names = pd.Series(["Kyiv", "Kharkiv", None, "Kyiv", "Ukraine"] * 1000, dtype=STRING)
+    out = resolve_places(names)
+    for column in LABELS:
+        # only the resolved uniques are categories: never one string per row
+        assert len(out[column].cat.categories) <= 3, column
+        assert out[column].cat.codes.to_numpy().itemsize == 1, column
+    assert out["admin1"].cat.categories.tolist() == ["Kharkiv Oblast", "Kyiv"]
+    as_strings = out["place_name"].astype(STRING)
+    assert as_strings.dtype == STRING
+    assert as_strings.iloc[:5].tolist() == ["Kyiv", "Kharkiv", pd.NA, "Kyiv", "Ukraine"]
+    assert out["country"].iloc[:5].astype(STRING).tolist() == ["UA", "UA", pd.NA, "UA", "UA"]
+
+
+# A country's foreign or historic alternate name that is the main name of a city of at
+# least 50,000 people (a scan of the snapshot found these three) means the city.
+@pytest.mark.parametrize(
+    ("name", "country", "geonameid", "feature"),
+    [
+        ("Uman", "UA", 690688, "city"),  # not Oman ("Uman" is an alternate name of Oman)
+        ("Salvador", None, 3450554, "city"),  # Salvador, Bahia (2.7M), not El Salvador
+        ("Macau", None, 1821274, "city"),  # the city, not the country Macao
+        # a country's own name still means the country; so do alternate names that no
+        # such city carries
+        ("Russia", None, 2017370, "country"),
+        ("Ukraine", None, 690791, "country"),
+        ("Palestine", None, 6254930, "country"),  # Palestine, Texas has 18k people
+        ("Burma", None, 1327865, "country"),
+        ("UK", None, 2635167, "country"),
+        ("Misr", None, 357994, "country"),  # an alternate name of Cairo: not its main name
+    ],
+)
+def test_city_main_name_beats_a_country_alternate_name(
+    name: str, country: str | None, geonameid: int, feature: str
+) -> None:
+    out = resolve_places([name], country=country)
+    assert out.at[0, "status"] == "resolved"
+    assert (out.at[0, "place_id"], out.at[0, "feature"]) == (geonameid, feature)
+
+
+def test_uman_alone_is_never_oman() -> None:
+    # Umán, Yucatán (40k) shares the name: without context SPEC §4 makes it ambiguous
+    alone = resolve_places(["Uman"])
+    assert alone.at[0, "status"] == "ambiguous"
+    listed = str(alone.at[0, "candidates"])
+    assert "Uman, UA (690688)" in listed
+    assert "Oman" not in listed
+    near = resolve_places(["Uman"], context=["Cherkasy"])
+    assert near.at[0, "place_id"] == 690688
+    assert Gazetteer.default().lookup("Uman", country="UA").admin1 == "Cherkasy Oblast"
 
 
 def test_region_id_of_a_city() -> None:
