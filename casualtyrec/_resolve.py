@@ -80,6 +80,10 @@ class Outcome(NamedTuple):
 
 
 _NOTHING: Final = Outcome(-1, math.nan, -1, UNRESOLVED, None)
+#: Longest name that is looked up at all (characters, as written). The longest toponym in
+#: use, Bangkok's ceremonial name, has 168; anything longer is unresolved at once, so hostile
+#: input (a 1 MB cell) costs no normalization or matching.
+MAX_NAME_LENGTH: Final = 200
 
 
 class _Query(NamedTuple):
@@ -119,6 +123,12 @@ class Resolver:
 
     def resolve(self, texts: Sequence[str]) -> list[Outcome]:
         """Resolve unique strings; one outcome per string, in order."""
+        too_long = [len(t) > MAX_NAME_LENGTH for t in texts]
+        if any(too_long):
+            answers = iter(
+                self.resolve([t for t, long in zip(texts, too_long, strict=True) if not long])
+            )
+            return [_NOTHING if long else next(answers) for long in too_long]
         queries = [_Query(normalize(t), *split_region(t)) for t in texts]
         found: list[Candidates] = [{} for _ in texts]
         done = [False] * len(texts)

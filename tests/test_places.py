@@ -277,3 +277,12 @@ def test_an_alias_never_changes_other_names(alias: str, target: int) -> None:
     before = resolve_places(others)
     after = resolve_places(others, gazetteer=Gazetteer.default().with_aliases({alias: target}))
     pd.testing.assert_frame_equal(before, after)
+
+
+def test_overlong_names_are_unresolved_without_matching():
+    from casualtyrec._resolve import MAX_NAME_LENGTH
+
+    names = pd.Series(["Kharkiv", "K" * (MAX_NAME_LENGTH + 1), "Kyiv " * 10_000, "Blegorod"])
+    out = resolve_places(names)
+    assert out["status"].tolist() == ["resolved", "unresolved", "unresolved", "resolved"]
+    assert out["place_id"].tolist()[::3] == [706483, 578072]
