@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from casualtyrec import Gazetteer, Policy, resolve_places
 from casualtyrec._normalize import normalize
+from casualtyrec._resolve import MAX_NAME_LENGTH
 from casualtyrec._types import DTYPES, PLACE_COLUMNS, PLACE_STATUSES, STRING
 from casualtyrec.errors import PlaceResolutionError
 from tests._support import DATA
@@ -280,8 +281,6 @@ def test_an_alias_never_changes_other_names(alias: str, target: int) -> None:
 
 
 def test_overlong_names_are_unresolved_without_matching():
-    from casualtyrec._resolve import MAX_NAME_LENGTH
-
     names = pd.Series(["Kharkiv", "K" * (MAX_NAME_LENGTH + 1), "Kyiv " * 10_000, "Blegorod"])
     out = resolve_places(names)
     assert out["status"].tolist() == ["resolved", "unresolved", "unresolved", "resolved"]
