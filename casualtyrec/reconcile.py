@@ -8,15 +8,17 @@ made where SPEC is silent, are in ``docs/reconcile.md``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 import numpy as np
 import pandas as pd
 
+from casualtyrec._arrays import dense as _dense
+from casualtyrec._arrays import firsts as _firsts
 from casualtyrec._frame import cast, empty_frame
 from casualtyrec._timeline import timeline_rows
-from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES
+from casualtyrec._types import STRING, TIMELINE_COLUMNS, TIMELINE_STATUSES, UTC_US, labels
 from casualtyrec.claims import _default_resolver, _validate
 from casualtyrec.incidents import group_incidents, incident_table
 from casualtyrec.output import render_html, render_text, summary
@@ -24,10 +26,14 @@ from casualtyrec.plot import plot_timeline
 from casualtyrec.policy import DEFAULT_POLICY, Policy
 
 if TYPE_CHECKING:
+    import numpy.typing as npt
     from matplotlib.axes import Axes
 
     from casualtyrec.claims import Resolver
     from casualtyrec.places import Gazetteer
+
+    Ints = npt.NDArray[np.int64]
+    DaskDataFrame = Any  # dask.dataframe.DataFrame (the ``dask`` extra)
 
 __all__ = ["Reconciliation", "reconcile"]
 
@@ -44,6 +50,10 @@ _ENGINE_COLUMNS = (
     "cumulative",
 )
 _PLACE_COLUMNS = ("place", "place_id", "place_name", "feature", "region_id", "country")
+#: What incident grouping reads of an accepted claim. Every place column is a function of
+#: the place text (places resolve per distinct string), so a claim's grouping key is
+#: (place, event_date, incident): grouping runs once per distinct key, never per row.
+_KEY_COLUMNS: Final = (*_PLACE_COLUMNS, "place_status", "event_date", "incident")
 
 
 @attrs.frozen(repr=False)
@@ -63,6 +73,12 @@ class Reconciliation:
         ``country``, ``event_date`` (its first), ``n_claims``.
     policy : Policy
         The policy used.
+
+    Notes
+    -----
+    When :func:`reconcile` was given a ``dask.dataframe.DataFrame``, ``timeline``,
+    ``claims`` and ``incidents`` are Dask DataFrames with the same columns and dtypes
+    (``incidents`` is already computed: one partition); see ``docs/dask.md``.
 
     Examples
     --------
@@ -116,7 +132,7 @@ class Reconciliation:
 
 
 def reconcile(
-    claims: pd.DataFrame,
+    claims: pd.DataFrame | DaskDataFrame,
     *,
     policy: Policy = DEFAULT_POLICY,
     assume_tz: str | None = None,
@@ -126,11 +142,14 @@ def reconcile(
 
     Parameters
     ----------
-    claims : pandas.DataFrame
+    claims : pandas.DataFrame or dask.dataframe.DataFrame
         The claims table of SPEC §3: ``source``, ``reported_at``, ``place``, ``category``
         and ``figure`` (or ``low``, ``best``, ``high``); optional ``claim_id``,
         ``subgroup``, ``event_date``, ``incident``, ``cumulative``, ``text``, ``url``,
-        ``language``. Column names match case-insensitively.
+        ``language``. Column names match case-insensitively. A Dask DataFrame (the
+        ``dask`` extra) gives the same result as Dask DataFrames: places, categories and
+        incidents are settled globally, then the timeline is built per partition after a
+        shuffle by incident (``docs/dask.md``).
     policy : Policy, default DEFAULT_POLICY
         Figures, places, the incident window, ``same_time`` and ``contested_best``.
     assume_tz : str, optional
@@ -141,7 +160,8 @@ def reconcile(
     Returns
     -------
     Reconciliation
-        ``.timeline`` (SPEC §7 columns and dtypes), ``.claims``, ``.incidents``, ``.policy``.
+        ``.timeline`` (SPEC §7 columns and dtypes), ``.claims``, ``.incidents``, ``.policy``
+        (Dask DataFrames for a Dask input).
 
     Raises
     ------
@@ -170,31 +190,86 @@ def reconcile(
 
 
 def _reconcile(
-    claims: pd.DataFrame, *, policy: Policy, assume_tz: str | None, resolve: Resolver
+    claims: pd.DataFrame | DaskDataFrame,
+    *,
+    policy: Policy,
+    assume_tz: str | None,
+    resolve: Resolver,
 ) -> Reconciliation:
     """:func:`reconcile` with the place resolver injected (tests use a small one)."""
+    if type(claims).__module__.startswith("dask"):  # never imports dask when unused
+        from casualtyrec._dask import is_dask_frame, reconcile_dask  # noqa: PLC0415
+
+        if is_dask_frame(claims):
+            return reconcile_dask(claims, policy=policy, assume_tz=assume_tz, resolve=resolve)
     validated = _validate(claims, policy=policy, assume_tz=assume_tz, resolve=resolve)
     accepted = (validated["status"] == "accepted").to_numpy()
     positions = np.flatnonzero(accepted)
-    needed = [*_PLACE_COLUMNS, "place_status", "event_date", *_ENGINE_COLUMNS]
+    needed = [*_KEY_COLUMNS, *_ENGINE_COLUMNS]
     taken = validated.loc[:, list(dict.fromkeys(needed))].iloc[positions]
-    grouped = group_incidents(
-        taken.loc[:, [*_PLACE_COLUMNS, "place_status", "event_date", "incident"]],
-        policy=policy,
-    )
+    keys, key_of = _distinct_keys(taken)
+    key_incident, incidents = _incidents_of(keys, policy=policy)
+    incident = key_incident.take(key_of)
     full = pd.Series(pd.NA, index=range(len(validated)), dtype=STRING).array.copy()
-    full[positions] = grouped["incident"].array
+    full[positions] = incident
     validated["incident"] = full
-    incidents = incident_table(grouped)
     engine = taken.loc[:, [c for c in _ENGINE_COLUMNS if c != "incident"]]
-    engine.insert(0, "incident", grouped["incident"].array)
-    rows = timeline_rows(engine, policy=policy)
+    engine.insert(0, "incident", pd.Series(incident, index=engine.index))
     return Reconciliation(
-        timeline=_with_places(rows, incidents),
+        timeline=_timeline(engine, incidents, policy=policy),
         claims=validated,
         incidents=incidents,
         policy=policy,
     )
+
+
+def _key_arrays(frame: pd.DataFrame) -> list[pd.Series | Ints]:
+    """Return the grouping key of each claim: place, event day, user incident ("" if none)."""
+    day = frame["event_date"].astype(UTC_US).to_numpy(dtype="datetime64[us]").view(np.int64)
+    user = frame["incident"].astype(STRING).fillna("")
+    return [frame["place"].astype(STRING).reset_index(drop=True), day, user.reset_index(drop=True)]
+
+
+def _key_codes(arrays: list[pd.Series | Ints]) -> Ints:
+    """Dense code of each row's key (sorted by the codes of first appearance)."""
+    code = np.zeros(len(arrays[0]), dtype=np.int64)
+    for values in arrays:
+        part, uniques = pd.factorize(values, use_na_sentinel=False)
+        code = _dense(code * max(len(uniques), 1) + part.astype(np.int64))[1]
+    return code
+
+
+def _distinct_keys(
+    frame: pd.DataFrame, *, weights: Ints | None = None
+) -> tuple[pd.DataFrame, Ints]:
+    """Distinct grouping keys of accepted claims, and the key of each row.
+
+    Returns the :data:`_KEY_COLUMNS` of each key's first row plus ``n``, the claims behind
+    it (the sum of `weights` when given: keys of Dask partitions merged), in a fixed order.
+    """
+    code = _key_codes(_key_arrays(frame))
+    first = _firsts(code)
+    counts = np.bincount(code, weights=weights, minlength=len(first))
+    keys = frame.iloc[first].loc[:, list(_KEY_COLUMNS)].reset_index(drop=True)
+    keys["n"] = counts.astype(np.int64)
+    return keys, code
+
+
+def _incidents_of(
+    keys: pd.DataFrame, *, policy: Policy
+) -> tuple[pd.arrays.ArrowStringArray, pd.DataFrame]:
+    """Group the distinct keys into incidents (SPEC §5): each key's incident, the table."""
+    grouped = group_incidents(keys.loc[:, list(_KEY_COLUMNS)], policy=policy)
+    incidents = incident_table(grouped)
+    at = pd.Index(incidents["incident"]).get_indexer(grouped["incident"])
+    n_claims = np.bincount(at, weights=keys["n"].to_numpy(), minlength=len(incidents))
+    incidents["n_claims"] = pd.array(n_claims.astype(np.int64), dtype="Int64")
+    return grouped["incident"].array, incidents
+
+
+def _timeline(engine: pd.DataFrame, incidents: pd.DataFrame, *, policy: Policy) -> pd.DataFrame:
+    """Return the timeline of grouped claims (SPEC §6-7) with each incident's place."""
+    return _with_places(timeline_rows(engine, policy=policy), incidents)
 
 
 def _with_places(rows: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
@@ -205,8 +280,8 @@ def _with_places(rows: pd.DataFrame, incidents: pd.DataFrame) -> pd.DataFrame:
             TIMELINE_COLUMNS,
             overrides={
                 "status": status,
-                "category": pd.CategoricalDtype(pd.Index([], dtype=STRING)),
-                "subgroup": pd.CategoricalDtype(pd.Index([], dtype=STRING)),
+                "category": pd.CategoricalDtype(labels([])),
+                "subgroup": pd.CategoricalDtype(labels([])),
             },
         )
     at = pd.Index(incidents["incident"]).get_indexer(rows["incident"])
