@@ -48,6 +48,15 @@ class CasualtyrecError(Exception):
     .. versionadded:: 0.1.0
     """
 
+    def __reduce__(self) -> tuple[type[CasualtyrecError], tuple[object, ...]]:
+        """Pickle as the class and its fields: ``cls(*fields)`` rebuilds the error.
+
+        Every subclass is an attrs exception whose ``args`` are its field values in order.
+        An explicit ``__reduce__`` also keeps the fields when a library such as tblib
+        (installed by dask.distributed) registers its own reducer for every exception class.
+        """
+        return (type(self), tuple(self.args))
+
 
 @attrs.define(auto_exc=True)
 class SchemaError(CasualtyrecError, ValueError):

@@ -52,3 +52,14 @@ def test_builtin_bases() -> None:
     assert issubclass(errors.UnitMismatchError, TypeError)
     assert issubclass(errors.PlaceResolutionError, LookupError)
     assert issubclass(errors.PolicyError, ValueError)
+
+
+@pytest.mark.parametrize("error", _examples(), ids=lambda e: type(e).__name__)
+def test_errors_pickle_under_tblib(error: errors.CasualtyrecError) -> None:
+    # dask.distributed installs tblib's reducer for every exception class at import; it used
+    # to drop the fields of slotted attrs exceptions
+    support = pytest.importorskip("tblib.pickling_support")
+    support.install()
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error)
+    assert str(again) == str(error)
