@@ -197,16 +197,43 @@ def check_cells(frame: pd.DataFrame, problems: Problems, policy: Policy) -> pd.D
             out[column] = series
             continue
         limit = policy.max_text_length if column == "text" else policy.max_phrase_length
-        codes, uniques = _factorize(series)
+        suspects = np.flatnonzero(_suspects(series, limit if column in _TEXT_COLUMNS else None))
+        if suspects.size == 0:
+            out[column] = series
+            continue
+        whole = suspects.size == len(series)
+        codes, uniques = _factorize(series if whole else series.iloc[suspects])
         reasons = [_cell_problem(v, str(column), limit) for v in uniques]
         bad_u = np.array([r is not None for r in reasons] + [False], dtype=bool)
-        rows = bad_u[np.where(codes < 0, len(uniques), codes)]
+        bad = bad_u[np.where(codes < 0, len(uniques), codes)]
+        rows = np.zeros(len(series), dtype=bool)
+        rows[suspects[bad]] = True
         if rows.any():
             detail = pd.Series([r or "" for r in reasons], dtype=STRING)
-            problems.add(rows, str(column), detail.take(codes[rows]).reset_index(drop=True))
+            problems.add(rows, str(column), detail.take(codes[bad]).reset_index(drop=True))
             series = series.astype(object).mask(rows)
         out[column] = series
     return pd.DataFrame(out)
+
+
+def _suspects(series: pd.Series, limit: int | None) -> npt.NDArray[np.bool_]:
+    """Cells that may be unusable; the rest are known good without looking at them one by one.
+
+    An Arrow-backed string column holds only valid UTF-8 scalars (no bytes, no unpaired
+    surrogates), so a cell there can only be bad when it has non-ASCII characters (mojibake),
+    a NUL, or more than `limit` characters: one vectorized pass finds those. Any other column
+    (object, categorical, Python-backed strings) is checked cell by distinct cell.
+    """
+    to_arrow = getattr(series.array, "__arrow_array__", None)
+    arrow = to_arrow() if to_arrow is not None else None
+    if arrow is None or not (
+        pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)
+    ):
+        return np.ones(len(series), dtype=bool)
+    suspect = pc.or_(pc.invert(pc.string_is_ascii(arrow)), pc.match_substring(arrow, "\x00"))
+    if limit is not None:
+        suspect = pc.or_(suspect, pc.greater(pc.utf8_length(arrow), limit))
+    return np.asarray(pc.fill_null(suspect, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _may_hold_text(series: pd.Series) -> bool:
@@ -225,25 +252,36 @@ def _may_hold_text(series: pd.Series) -> bool:
     return isinstance(dtype, pd.StringDtype) or pd.api.types.is_object_dtype(dtype)
 
 
-def duplicate_ids(claim_id: pd.Series, problems: Problems) -> None:
-    """Reject every row whose ``claim_id`` an earlier row already has, naming that row."""
-    codes, _ = pd.factorize(claim_id, use_na_sentinel=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    present = codes >= 0
-    if not present.any():
-        return
-    n = len(codes)
-    first = np.full(int(codes.max()) + 1, n, dtype=np.int64)
-    np.minimum.at(first, codes[present], np.flatnonzero(present))
-    later = present & (first[np.maximum(codes, 0)] < np.arange(n))
+def duplicate_ids(
+    claim_id: pd.Series, problems: Problems, *, first_rows: pd.Series | None = None
+) -> None:
+    """Reject every row whose ``claim_id`` an earlier row already has, naming that row.
+
+    `first_rows` (a Dask partition's view of the whole table) maps each duplicated id to the
+    position of its first row in the whole table; without it the first rows are found here.
+    """
+    n = len(claim_id)
+    position = np.arange(n, dtype=np.int64) + problems.offset
+    if first_rows is None:
+        codes = np.asarray(pd.factorize(claim_id, use_na_sentinel=True)[0], dtype=np.int64)
+        present = codes >= 0
+        if not present.any():
+            return
+        first = np.full(int(codes.max()) + 1, n + problems.offset, dtype=np.int64)
+        np.minimum.at(first, codes[present], position[present])
+    else:
+        at = first_rows.index.get_indexer(pd.Index(claim_id.astype(STRING)))
+        codes = np.asarray(at, dtype=np.int64)
+        present = codes >= 0
+        first = first_rows.to_numpy(dtype=np.int64)
+    later = present & (first[np.maximum(codes, 0)] < position) if len(first) else present
     if not later.any():
         return
-    rows = first[codes[later]] + problems.offset
     detail = (
         "duplicate id "
         + pd.Series([quote(v) for v in claim_id[later]], dtype=STRING)
         + ", first at row "
-        + pd.Series(rows, dtype="Int64").astype(STRING)
+        + pd.Series(first[codes[later]], dtype="Int64").astype(STRING)
         + " (expected one row per claim_id: rename or drop one of them)"
     )
     problems.add(later, "claim_id", detail)
