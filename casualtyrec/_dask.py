@@ -9,8 +9,12 @@ extra); ``import casualtyrec`` never imports dask. The steps (``docs/dask.md``):
    the same resolver as the pandas path; the category sets give every partition the
    categories of the pandas path; the row counts give each partition its first row's
    position (generated claim ids ``c<n>`` and ``row <n>`` in reasons are global).
+   **Duplicate ids**: the cleaned ``claim_id`` of every row (generated ones included) and
+   its global position go through a Dask groupby (hash-partitioned, ``split_out``); only
+   the ids seen more than once come back, each with its first row.
 2. **Validate** each partition with the pandas validation (``claims._validate``), places
-   looked up in the resolved table (broadcast: one small object per worker).
+   looked up in the resolved table and duplicated ids in their table of first rows (both
+   broadcast: one small object per worker).
 3. **Group** (computed): the distinct grouping keys of accepted claims (place, event date,
    user incident) per partition, merged on the client, grouped into incidents by
    :func:`~casualtyrec.incidents.group_incidents` exactly as the pandas path groups its own
@@ -37,7 +41,7 @@ from casualtyrec._arrays import firsts as _firsts
 from casualtyrec._claim_checks import Problems, check_cells
 from casualtyrec._claim_times import _OFFSET, _uniques
 from casualtyrec._types import STRING, UTC_US, labels
-from casualtyrec.claims import _check_structure, _places, _text, _validate
+from casualtyrec.claims import _check_structure, _claim_ids, _places, _text, _validate
 from casualtyrec.reconcile import (
     _ENGINE_COLUMNS,
     Reconciliation,
@@ -169,9 +173,53 @@ def _timeline_dtype(claims_dtype: pd.CategoricalDtype, *, any_rows: bool) -> pd.
     return pd.CategoricalDtype(labels(names.to_pylist()))
 
 
+def _ids_part(
+    part: pd.DataFrame,
+    column: object,
+    *,
+    offsets: tuple[int, ...],
+    policy: Policy,
+    partition_info: dict[str, Any] | None = None,
+) -> pd.DataFrame:
+    """Return each row's ``claim_id`` as validation cleans it, and its global position."""
+    number = partition_info["number"] if partition_info else 0
+    offset = offsets[number] if offsets else 0
+    n = len(part)
+    frame = pd.DataFrame({"claim_id": part[column].reset_index(drop=True)})
+    frame = check_cells(frame, Problems(n, offset), policy)
+    return pd.DataFrame(
+        {
+            "claim_id": _claim_ids(_text(frame["claim_id"]), n, offset),
+            "row": np.arange(offset, offset + n, dtype=np.int64),
+        }
+    )
+
+
+def _first_rows(
+    claims: Any,  # noqa: ANN401 - dask.dataframe.DataFrame
+    column: object,
+    *,
+    offsets: tuple[int, ...],
+    policy: Policy,
+) -> pd.Series | None:
+    """Return the first row of every ``claim_id`` held by more than one row (None if none)."""
+    options: dict[str, Any] = {"offsets": offsets, "policy": policy}
+    meta = _ids_part(claims._meta, column, **options)  # noqa: SLF001
+    ids = claims.map_partitions(_ids_part, column, meta=meta, **options)
+    seen = ids.groupby("claim_id").agg(
+        n=("row", "count"), first=("row", "min"), split_out=claims.npartitions
+    )
+    found = seen.loc[seen["n"] > 1, "first"].compute()
+    if not len(found):
+        return None
+    index = pd.Index(pd.array(found.index, dtype=STRING), name="claim_id")
+    return pd.Series(found.to_numpy(dtype=np.int64), index=index, name="first")
+
+
 def _validate_part(
     part: pd.DataFrame,
     places: _Resolved,
+    first_rows: pd.Series | None,
     *,
     offsets: tuple[int, ...],
     policy: Policy,
@@ -189,6 +237,7 @@ def _validate_part(
         resolve=places,
         offset=offsets[number] if offsets else 0,
         aware_elsewhere=aware,
+        first_rows=first_rows,
     )
     out["category"] = out["category"].astype(category)
     out["subgroup"] = out["subgroup"].astype(subgroup)
@@ -311,9 +360,16 @@ def reconcile_dask(
         "category": category,
         "subgroup": subgroup,
     }
-    validated_meta = _validate_part(meta, places, **options)
+    first_rows = None
+    if "claim_id" in columns:  # otherwise every id is generated, hence unique
+        first_rows = _first_rows(claims, columns["claim_id"], offsets=offsets, policy=policy)
+    validated_meta = _validate_part(meta, places, None, **options)
     validated = claims.map_partitions(
-        _validate_part, dask.delayed(places), meta=validated_meta, **options
+        _validate_part,
+        dask.delayed(places),
+        dask.delayed(first_rows),
+        meta=validated_meta,
+        **options,
     )
 
     found = validated.map_partitions(_part_keys, meta=_part_keys(validated_meta))

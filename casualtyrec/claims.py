@@ -256,6 +256,17 @@ def validate_claims(
     )
 
 
+def _claim_ids(claim_id: pd.Series | None, n: int, offset: int) -> pd.Series:
+    """Return the cleaned ids; a missing one is ``c<position>`` (rows from `offset`)."""
+    if claim_id is None:
+        claim_id = pd.Series(pd.NA, index=range(n), dtype=STRING)
+    no_id = claim_id.isna().to_numpy()
+    if no_id.any():
+        positions = np.flatnonzero(no_id) + offset
+        claim_id[no_id] = "c" + pd.Series(positions).astype(STRING).to_numpy()
+    return claim_id
+
+
 def _strings(frame: pd.DataFrame, problems: _Problems) -> dict[str, pd.Series]:
     """Text columns: stripped (blank is missing); ids, subgroup and source defaults."""
     n = len(frame)
@@ -271,12 +282,7 @@ def _strings(frame: pd.DataFrame, problems: _Problems) -> dict[str, pd.Series]:
         "source",
         "missing value (expected the name of who made the claim)",
     )
-    claim_id = out.get("claim_id", pd.Series(pd.NA, index=range(n), dtype=STRING))
-    no_id = claim_id.isna().to_numpy()
-    if no_id.any():
-        positions = np.flatnonzero(no_id) + problems.offset
-        claim_id[no_id] = "c" + pd.Series(positions).astype(STRING).to_numpy()
-    out["claim_id"] = claim_id
+    out["claim_id"] = _claim_ids(out.get("claim_id"), n, problems.offset)
     subgroup = out.get("subgroup", pd.Series(pd.NA, index=range(n), dtype=STRING))
     out["subgroup"] = subgroup.str.lower().fillna("all")
     out.setdefault("incident", pd.Series(pd.NA, index=range(n), dtype=STRING))
@@ -346,11 +352,13 @@ def _validate(
     resolve: Resolver,
     offset: int = 0,
     aware_elsewhere: bool = False,
+    first_rows: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Validate `claims`; `offset` numbers its rows from there (a Dask partition's start).
 
     `aware_elsewhere` says that other partitions of the same column hold tz-aware text, so
-    naive text here rejects its rows instead of raising.
+    naive text here rejects its rows instead of raising. `first_rows` maps the duplicated
+    ids of the whole table to their first row (duplicates across Dask partitions).
     """
     columns = _check_structure(claims)
     frame = pd.DataFrame(
@@ -359,7 +367,7 @@ def _validate(
     problems = _Problems(len(claims), offset)
     frame = _check_cells(frame, problems, policy)
     out = _strings(frame, problems)
-    _duplicate_ids(out["claim_id"], problems)
+    _duplicate_ids(out["claim_id"], problems, first_rows=first_rows)
     out.update(_times(frame, problems, assume_tz=assume_tz, aware_elsewhere=aware_elsewhere))
     out["category"] = _categories(frame, problems)
     out["subgroup"] = out["subgroup"].astype("category")

@@ -4,6 +4,10 @@
 :func:`render_text` and :func:`render_html` are what ``repr(result)`` and a notebook show:
 counts, incidents and contested keys, never a dump of the tables; :func:`format_timeline`
 lays a timeline out as plain text for a terminal (``casualtyrec demo``).
+
+A result of Dask frames (``reconcile(dask_frame)``) is displayed lazily, from metadata only:
+partition counts and the number of incidents, never computing the timeline;
+:func:`summary` computes it first (:meth:`~casualtyrec.Reconciliation.compute`).
 """
 
 from __future__ import annotations
@@ -52,7 +56,9 @@ def summary(result: Reconciliation) -> pd.DataFrame:
     Parameters
     ----------
     result : Reconciliation
-        The output of :func:`casualtyrec.reconcile`.
+        The output of :func:`casualtyrec.reconcile`. A result of Dask frames is computed
+        first (:meth:`~casualtyrec.Reconciliation.compute`: the whole timeline and claims
+        table in memory).
 
     Returns
     -------
@@ -76,6 +82,8 @@ def summary(result: Reconciliation) -> pd.DataFrame:
     belgorod-2023-12-30    25 consistent          3            3
      ukraine-2023-12-29    39    revised          2            1
     """
+    if _is_lazy(result):
+        result = result.compute()
     timeline = result.timeline
     ordered = timeline.sort_values([*_KEY, "as_of"], kind="stable")
     groups = ordered.groupby(_KEY, observed=True, sort=True)
@@ -103,6 +111,23 @@ def summary(result: Reconciliation) -> pd.DataFrame:
             "category": timeline["category"].dtype,
             "subgroup": timeline["subgroup"].dtype,
         },
+    )
+
+
+def _is_lazy(result: Reconciliation) -> bool:
+    """Whether `result` holds Dask frames (``reconcile`` of a Dask DataFrame)."""
+    frames = (result.timeline, result.claims, result.incidents)
+    return not all(isinstance(frame, pd.DataFrame) for frame in frames)
+
+
+def _lazy_headline(result: Reconciliation) -> str:
+    """Describe a result of Dask frames from metadata: partitions, incidents (one partition)."""
+    timeline_parts = getattr(result.timeline, "npartitions", 1)
+    claims_parts = getattr(result.claims, "npartitions", 1)
+    incidents = len(result.incidents)  # already computed: one in-memory partition
+    return (
+        f"{_plural(timeline_parts, 'timeline partition')}, "
+        f"{_plural(claims_parts, 'claims partition')}, {_plural(incidents, 'incident')}"
     )
 
 
@@ -206,6 +231,9 @@ def render_text(result: Reconciliation) -> str:
     """Return a short plain-text description: counts, incidents and contested keys.
 
     This is ``repr(result)``. At most eight incidents and five contested keys are listed.
+    A result of Dask frames gets one line from metadata (partitions, incidents) and nothing
+    is computed: ``<Reconciliation (dask): 3 timeline partitions, 3 claims partitions,
+    4 incidents; call .compute() for the pandas result>``.
 
     Examples
     --------
@@ -216,6 +244,11 @@ def render_text(result: Reconciliation) -> str:
       belgorod-2023-12-30 (Belgorod, RU): 7 keys, 0 contested; people.killed 25, ...
     ...
     """
+    if _is_lazy(result):
+        return (
+            f"<Reconciliation (dask): {_lazy_headline(result)}; "
+            "call .compute() for the pandas result>"
+        )
     counts = _counts(result)
     lines = [f"<Reconciliation: {_headline(counts)}"]
     incidents, total = _incident_rows(result)
@@ -246,7 +279,8 @@ def render_text(result: Reconciliation) -> str:
 def render_html(result: Reconciliation) -> str:
     """Return the notebook display of a result: counts, a table of incidents, contested keys.
 
-    This is ``result._repr_html_()``; every value is HTML-escaped.
+    This is ``result._repr_html_()``; every value is HTML-escaped. A result of Dask frames
+    gets one paragraph from metadata, as in :func:`render_text`; nothing is computed.
 
     Examples
     --------
@@ -256,8 +290,14 @@ def render_html(result: Reconciliation) -> str:
     >>> page.startswith("<div") and "belgorod-2023-12-30" in page
     True
     """
-    counts = _counts(result)
     esc = html.escape
+    if _is_lazy(result):
+        return (
+            '<div class="casualtyrec-reconciliation">\n'
+            f"<p><strong>Reconciliation</strong> (dask): {esc(_lazy_headline(result))}; "
+            "call <code>.compute()</code> for the pandas result</p></div>"
+        )
+    counts = _counts(result)
     parts = [
         '<div class="casualtyrec-reconciliation">',
         f"<p><strong>Reconciliation</strong>: {esc(_headline(counts))}</p>",

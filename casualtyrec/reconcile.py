@@ -113,6 +113,39 @@ class Reconciliation:
         """
         return plot_timeline(self, incident=incident, category=category, ax=ax)
 
+    def compute(self) -> Reconciliation:
+        """Return the result with pandas frames: a result of Dask frames computed.
+
+        ``timeline``, ``claims`` and ``incidents`` are computed together (the claims are
+        validated once) and equal the pandas path's frames: the timeline gets a
+        ``RangeIndex``, the claims keep the input's index. A pandas result is returned as is.
+
+        Returns
+        -------
+        Reconciliation
+            `self` if its frames are pandas ones, else a new result of pandas frames.
+
+        Examples
+        --------
+        >>> import casualtyrec as cr
+        >>> result = cr.reconcile(cr.load_sample())
+        >>> result.compute() is result
+        True
+        """
+        frames = (self.timeline, self.claims, self.incidents)
+        if all(isinstance(frame, pd.DataFrame) for frame in frames):
+            return self
+        import dask as dask_module  # noqa: PLC0415 - the ``dask`` extra, loaded here only
+
+        dask: Any = dask_module  # dask's own annotations are partial
+        timeline, claims, incidents = dask.compute(*frames)
+        return Reconciliation(
+            timeline=timeline.reset_index(drop=True),
+            claims=claims,
+            incidents=incidents,
+            policy=self.policy,
+        )
+
     def summary(self) -> pd.DataFrame:
         """One row per key with its final figure; see :func:`casualtyrec.output.summary`.
 

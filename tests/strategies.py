@@ -131,19 +131,35 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
 
 @st.composite
 def claim_frames(
-    draw: st.DrawFn, *, max_size: int = 30, increments: bool = True, bad_rows: bool = False
+    draw: st.DrawFn,
+    *,
+    max_size: int = 30,
+    increments: bool = True,
+    bad_rows: bool = False,
+    duplicate_ids: bool = False,
 ) -> pd.DataFrame:
     """Raw claims tables (SPEC §3) with low/best/high, places from :data:`PLACES`.
 
     Event dates are two days apart, so incident windows never overlap and removing claims
-    of one category never regroups another. With `bad_rows`, some rows are broken.
+    of one category never regroups another. With `bad_rows`, some rows are broken. With
+    `duplicate_ids`, ids may repeat anywhere in the table: a few shared ids (also padded
+    with blanks), missing ids (generated as ``c<row>``) and ``c<k>`` ids that collide with
+    generated ones.
     """
     n = draw(st.integers(0, max_size))
     rows = []
     for i in range(n):
         low, best, high = draw(figures())
+        claim_id: str | None = f"c{i:03d}"
+        if duplicate_ids and draw(st.booleans()):
+            claim_id = draw(
+                st.one_of(
+                    st.sampled_from(("x", "y", " x ", None)),
+                    st.integers(0, max(n - 1, 0)).map(lambda k: f"c{k}"),
+                )
+            )
         row: dict[str, object] = {
-            "claim_id": f"c{i:03d}",
+            "claim_id": claim_id,
             "source": draw(st.sampled_from(SOURCES)),
             "reported_at": BASE + dt.timedelta(minutes=15 * draw(st.integers(0, 24))),
             "place": draw(st.sampled_from(("Belgorod", "Blegorod", "Kharkiv", "Hroza"))),

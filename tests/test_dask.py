@@ -181,3 +181,128 @@ def test_import_casualtyrec_does_not_import_dask():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "False"
+
+
+# --- duplicate claim ids across partitions (the pandas path checks the whole table) --------
+
+
+@pytest.mark.parametrize("parts", PARTITIONS)
+@given(claims=claim_frames(max_size=30, duplicate_ids=True))
+@settings(max_examples=8, deadline=None)
+def test_dask_equals_pandas_with_duplicate_ids(parts, claims):
+    assert_same(claims, parts)
+
+
+@pytest.mark.parametrize("parts", PARTITIONS)
+@given(claims=claim_frames(max_size=24, duplicate_ids=True, bad_rows=True))
+@settings(max_examples=5, deadline=None)
+def test_dask_equals_pandas_with_duplicate_ids_and_broken_rows(parts, claims):
+    assert_same(claims, parts)
+
+
+DUPLICATES = pd.DataFrame(
+    {
+        # 'a' three times (once padded), 'b' twice, a missing id (generated c2) that the
+        # user id 'c2' repeats later, a user 'c7' that the generated id of row 8 repeats
+        "claim_id": ["a", "b", None, "a", "c2", "b", " a ", "c7", None, "c2"],
+        "source": [None, *"bcdabcdab"],
+        "reported_at": [f"2023-12-30T1{i}:00Z" for i in range(10)],
+        "place": ["Kharkiv"] * 10,
+        "category": ["people.killed"] * 10,
+        "figure": [str(i) for i in range(10)],
+    }
+)
+
+
+def _duplicate(row: int, claim_id: str, first: int) -> str:
+    return (
+        f"row {row}, column 'claim_id': duplicate id {claim_id!r}, first at row {first} "
+        "(expected one row per claim_id: rename or drop one of them)"
+    )
+
+
+@pytest.mark.parametrize("parts", PARTITIONS)
+def test_duplicate_ids_across_partitions_keep_the_first_row_of_the_whole_table(parts):
+    got = run(split(DUPLICATES, parts))
+    claims = got.claims.compute()
+    assert claims["claim_id"].tolist() == ["a", "b", "c2", "a", "c2", "b", "a", "c7", "c8", "c2"]
+    assert claims["status"].tolist() == [
+        "rejected",  # no source; still the first row of 'a'
+        "accepted",
+        "accepted",
+        *["rejected"] * 4,
+        "accepted",
+        "accepted",  # generated c8: no collision
+        "rejected",
+    ]
+    reasons = claims["reason"]
+    assert reasons.iloc[0] == (
+        "row 0, column 'source': missing value (expected the name of who made the claim)"
+    )
+    assert reasons.iloc[3] == _duplicate(3, "a", 0)
+    assert reasons.iloc[4] == _duplicate(4, "c2", 2)
+    assert reasons.iloc[5] == _duplicate(5, "b", 1)
+    assert reasons.iloc[6] == _duplicate(6, "a", 0)
+    assert reasons.iloc[9] == _duplicate(9, "c2", 2)
+    assert_same(DUPLICATES, parts)
+
+
+@pytest.mark.parametrize("parts", PARTITIONS)
+def test_a_generated_id_repeating_an_earlier_user_id_is_rejected_in_every_partitioning(parts):
+    claims = DUPLICATES.assign(claim_id=["c3", "q", "r", None, *"stuvwx"])  # row 3 becomes c3
+    got = run(split(claims, parts)).claims.compute()
+    assert got.loc[3, "reason"] == _duplicate(3, "c3", 0)
+    assert (got["status"] == "rejected").sum() == 2  # row 0 (no source) and row 3
+    assert_same(claims, parts)
+
+
+def test_without_a_claim_id_column_no_duplicate_pass_runs():
+    claims = DUPLICATES.drop(columns="claim_id")
+    got = run(split(claims, 3)).claims.compute()
+    assert got["claim_id"].tolist() == [f"c{i}" for i in range(10)]
+    assert_same(claims, 3)
+
+
+# --- displays and compute() of a result of Dask frames ----------------------------------
+
+
+def _never(_part: pd.DataFrame) -> pd.DataFrame:
+    msg = "the display computed a partition"
+    raise AssertionError(msg)
+
+
+def test_repr_and_html_of_a_dask_result_compute_nothing():
+    result = cr.reconcile(dd.from_pandas(cr.load_sample(), npartitions=3, sort=False))
+    lazy = cr.Reconciliation(
+        timeline=result.timeline.map_partitions(_never, meta=result.timeline._meta),
+        claims=result.claims.map_partitions(_never, meta=result.claims._meta),
+        incidents=result.incidents,
+        policy=result.policy,
+    )
+    text = repr(lazy)
+    assert text == (
+        f"<Reconciliation (dask): {result.timeline.npartitions} timeline partitions, "
+        "3 claims partitions, 4 incidents; call .compute() for the pandas result>"
+    )
+    page = lazy._repr_html_()
+    assert page.startswith('<div class="casualtyrec-reconciliation">')
+    assert "3 claims partitions, 4 incidents" in page
+    assert "<code>.compute()</code>" in page
+
+
+@pytest.mark.parametrize("parts", PARTITIONS)
+def test_compute_gives_the_pandas_result_exactly(parts):
+    claims = pd.concat([cr.load_sample(), cr.load_sample().iloc[:5]], ignore_index=True)
+    want = cr.reconcile(claims)
+    got = cr.reconcile(dd.from_pandas(claims, npartitions=parts, sort=False))
+    computed = got.compute()
+    assert isinstance(computed.timeline, pd.DataFrame)
+    pd.testing.assert_frame_equal(computed.timeline, want.timeline)  # RangeIndex, like pandas
+    pd.testing.assert_frame_equal(computed.claims, want.claims)
+    pd.testing.assert_frame_equal(computed.incidents, want.incidents)
+    assert (computed.claims["status"] == "rejected").sum() == 5  # the repeated ids
+    assert computed.policy is got.policy
+    assert repr(computed) == repr(want)
+    assert computed._repr_html_() == want._repr_html_()
+    assert computed.compute() is computed
+    pd.testing.assert_frame_equal(got.summary(), want.summary())

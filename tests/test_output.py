@@ -157,3 +157,33 @@ def test_summary_of_the_real_reconciliation():
     got = table[columns].astype({"category": str, "subgroup": str})
     want = expected[columns].astype({"category": str, "subgroup": str})
     pd.testing.assert_frame_equal(got, want)
+
+
+class _LazyFrame:
+    """A stand-in for a Dask frame: partition count only; any other access fails the test."""
+
+    def __init__(self, npartitions: int) -> None:
+        self.npartitions = npartitions
+
+    def __getattr__(self, name: str):
+        msg = f"the display read {name!r} of a lazy frame"
+        raise AssertionError(msg)
+
+
+def test_a_lazy_result_is_displayed_from_metadata_only():
+    result = sample_result()
+    lazy = _with(result, timeline=_LazyFrame(7), claims=_LazyFrame(1))
+    text = render_text(lazy)
+    assert text == (
+        "<Reconciliation (dask): 7 timeline partitions, 1 claims partition, 4 incidents; "
+        "call .compute() for the pandas result>"
+    )
+    page = render_html(lazy)
+    assert "(dask): 7 timeline partitions, 1 claims partition, 4 incidents" in page
+    assert page.endswith("</p></div>")
+
+
+def test_compute_of_a_pandas_result_is_the_result_itself():
+    result = sample_result()
+    assert result.compute() is result  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(summary(result.compute()), summary(result))
