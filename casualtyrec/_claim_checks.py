@@ -233,7 +233,9 @@ def _suspects(series: pd.Series, limit: int | None) -> npt.NDArray[np.bool_]:
     suspect = pc.or_(pc.invert(pc.string_is_ascii(arrow)), pc.match_substring(arrow, "\x00"))
     if limit is not None:
         suspect = pc.or_(suspect, pc.greater(pc.utf8_length(arrow), limit))
-    return np.asarray(pc.fill_null(suspect, fill_value=False).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.asarray(
+        pc.fill_null(suspect, fill_value=False).to_numpy(zero_copy_only=False), dtype=bool
+    )
 
 
 def _may_hold_text(series: pd.Series) -> bool:
