@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from casualtyrec._claim_times import quote
+from casualtyrec._frame import factorize_cells
 from casualtyrec._types import STRING
 
 if TYPE_CHECKING:
@@ -162,32 +163,6 @@ def _cell_problem(value: object, column: str, limit: int) -> str | None:  # noqa
     return None
 
 
-def _factorize(series: pd.Series) -> tuple[npt.NDArray[np.intp], list[object]]:
-    try:
-        codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    except TypeError:  # unhashable cells: key them by repr (rare; already broken input)
-        keyed = pd.Series([v if _hashable(v) else _Opaque(v) for v in series], dtype=object)
-        codes, uniques = pd.factorize(keyed, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.intp), [
-        u.value if isinstance(u, _Opaque) else u for u in uniques
-    ]
-
-
-class _Opaque:
-    __slots__ = ("value",)
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
-
-
 def check_cells(frame: pd.DataFrame, problems: Problems, policy: Policy) -> pd.DataFrame:
     """Reject rows with unusable cells; return `frame` with those cells missing."""
     out = {}
@@ -202,7 +177,7 @@ def check_cells(frame: pd.DataFrame, problems: Problems, policy: Policy) -> pd.D
             out[column] = series
             continue
         whole = suspects.size == len(series)
-        codes, uniques = _factorize(series if whole else series.iloc[suspects])
+        codes, uniques = factorize_cells(series if whole else series.iloc[suspects])
         reasons = [_cell_problem(v, str(column), limit) for v in uniques]
         bad_u = np.array([r is not None for r in reasons] + [False], dtype=bool)
         bad = bad_u[np.where(codes < 0, len(uniques), codes)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from casualtyrec._types import DTYPES
@@ -11,7 +12,9 @@ from casualtyrec._types import DTYPES
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
-__all__ = ["cast", "empty_frame", "normalize_name"]
+    import numpy.typing as npt
+
+__all__ = ["cast", "empty_frame", "factorize_cells", "normalize_name"]
 
 
 def cast(
@@ -55,3 +58,37 @@ def empty_frame(
 def normalize_name(name: str) -> str:
     """Return a column name as matched: stripped and lower-cased (SPEC §3)."""
     return name.strip().lower()
+
+
+def factorize_cells(values: pd.Series) -> tuple[npt.NDArray[np.intp], list[object]]:
+    """Return codes (-1 for missing) and the distinct cells of `values`, in order of appearance.
+
+    Work per distinct value starts here. Unhashable cells (a list in an object column:
+    broken input that must still get a reason) are keyed by identity instead of failing.
+    """
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    except TypeError:
+        keyed = pd.Series(
+            [v if _hashable(v) else _ByIdentity(v) for v in values.array], dtype=object
+        )
+        codes, uniques = pd.factorize(keyed, use_na_sentinel=True)
+    cells = [u.value if isinstance(u, _ByIdentity) else u for u in uniques]
+    return np.asarray(codes, dtype=np.intp), cells
+
+
+class _ByIdentity:
+    """An unhashable cell, hashed by identity so that ``pd.factorize`` can key it."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True

@@ -10,20 +10,18 @@ ordinals, percentages and money.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import attrs
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from casualtyrec._frame import factorize_cells
 from casualtyrec._scanner import Hit, quote, scan
 from casualtyrec._types import FIGURE_COLUMNS, QUALIFIERS, STRING
 from casualtyrec.errors import FigureParseError
 from casualtyrec.policy import DEFAULT_POLICY, Policy
-
-if TYPE_CHECKING:
-    from collections.abc import Sequence
 
 __all__ = ["Figure", "find_figures", "parse_figure", "parse_figures"]
 
@@ -215,38 +213,10 @@ def _as_text(value: object) -> str | None:
 
 
 def _parse_value(value: object, policy: Policy) -> Figure | str:
-    value = value.value if isinstance(value, _Cell) else value
     text = _as_text(value)
     if text is None:
         return f"expected a phrase, got {type(value).__name__} {quote(repr(value))}"
     return _read(text, policy)
-
-
-def _factorize(texts: pd.Series) -> tuple[np.ndarray, Sequence[object]]:
-    """Return codes (-1 for missing) and the distinct values of `texts`."""
-    try:
-        codes, uniques = pd.factorize(texts, use_na_sentinel=True)
-    except TypeError:  # unhashable cells (lists...): a fallback that keys them by identity
-        keyed = pd.Series([v if _hashable(v) else _Cell(v) for v in texts.array], dtype=object)
-        codes, uniques = pd.factorize(keyed, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.intp), list(uniques)
-
-
-class _Cell:
-    """An unhashable cell, hashed by identity so that factorize can key it."""
-
-    __slots__ = ("value",)
-
-    def __init__(self, value: object) -> None:
-        self.value = value
-
-
-def _hashable(value: object) -> bool:
-    try:
-        hash(value)
-    except TypeError:
-        return False
-    return True
 
 
 def parse_figures(
@@ -301,7 +271,7 @@ def parse_figures(
         raise ValueError(f"errors must be 'reject' or 'raise' (got {errors!r})")
     if not isinstance(texts, pd.Series):
         texts = pd.Series(texts, dtype=object)
-    codes, uniques = _factorize(texts)
+    codes, uniques = factorize_cells(texts)
     size = len(uniques) + 1  # the last slot stands for missing values
     bounds = np.zeros((3, size), dtype=np.int64)
     missing = np.ones((3, size), dtype=bool)
