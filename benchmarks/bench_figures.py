@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from _data import number_words, phrase_series
 
-from casualtyrec._types import STRING
+from casualtyrec._types import DTYPES, STRING
 from casualtyrec.errors import FigureParseError
 from casualtyrec.figures import parse_figure, parse_figures
 
@@ -40,20 +40,7 @@ ROWS = 1_000_000
 DISTINCT = 10_000
 LOOP_ROWS = 100_000
 PEER_ROWS = 10_000
-QUALIFIER = pd.CategoricalDtype(
-    [
-        "exact",
-        "at_least",
-        "more_than",
-        "at_most",
-        "fewer_than",
-        "about",
-        "nearly",
-        "range",
-        "vague",
-        "none",
-    ]
-)
+QUALIFIER = DTYPES["qualifier"]
 
 
 def per_row(phrases: list[str], index: pd.Index) -> pd.DataFrame:

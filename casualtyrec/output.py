@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from casualtyrec._frame import cast
-from casualtyrec._types import STRING
+from casualtyrec._types import STRING, TIMELINE_COLUMNS
 
 if TYPE_CHECKING:
     from casualtyrec.reconcile import Reconciliation
@@ -27,18 +27,7 @@ __all__ = ["SUMMARY_COLUMNS", "format_timeline", "render_html", "render_text", "
 
 #: Columns of :func:`summary`, in order.
 SUMMARY_COLUMNS: Final[tuple[str, ...]] = (
-    "incident",
-    "place_id",
-    "place",
-    "country",
-    "category",
-    "subgroup",
-    "as_of",
-    "low",
-    "best",
-    "high",
-    "status",
-    "n_sources",
+    *TIMELINE_COLUMNS[: TIMELINE_COLUMNS.index("n_sources") + 1],
     "n_updates",
     "n_revisions",
     "n_contested",
